@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `annostore export`: writes a revision of a dataset out in NimbusImage's formats.
+struct ExportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export",
+    abstract: "Write a dataset out as NimbusImage JSON, from any revision.",
+    subcommands: [ExportJSONCommand.self])
+}

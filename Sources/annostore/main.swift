@@ -1,0 +1,4 @@
+import AnnostoreCLI
+import Foundation
+
+exit(CommandRunner.run(arguments: Array(CommandLine.arguments.dropFirst())))
