@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# A tour of annostore on the bundled NimbusImage example (Tests/Fixtures).
+set -euo pipefail
+bin=${1:-.build/release/annostore}
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+cd "$(dirname "$0")/.."
+fixtures=Tests/Fixtures
+out=demo-output
+store=$out/lab.annostore
+rm -rf "$out"
+mkdir -p "$out"
+
+step() { printf '\n$ annostore %s\n' "$*"; "$bin" "$@"; }
+
+step init "$store"
+step -C "$store" validate "$fixtures/sample-export.json"
+step -C "$store" commit "$fixtures/sample-export.json" --dataset hela -m "first segmentation"
+step -C "$store" commit "$fixtures/sample-export-v2.json" --dataset hela -m "after re-segmentation"
+step -C "$store" commit "$fixtures/sample-export-v2.json" --dataset hela -m "same file again"
+step -C "$store" log
+step -C "$store" export json --dataset hela --rev HEAD~1 -o "$out/back.json"
+step -C "$store" status
+step -C "$store" verify
+printf '\n$ git -C %s log --oneline --stat -1 | tail -4   # plain git reads the store too\n' "$store"
+git -C "$store" log --oneline --stat -1 | tail -4
+printf '\nThe store is in %s; the re-exported first revision is %s.\n' "$store" "$out/back.json"
