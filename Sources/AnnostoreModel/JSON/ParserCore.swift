@@ -267,11 +267,13 @@ struct ParserCore {
           "expected ':' after an object key but found \(Self.describe(pos.pointee))", at: pos)
       }
       pos += 1
+      let keyIndex = keys.count - 1
       do throws(ParseFailure) {
         let value = try parseValue(Mode.self, depth: depth)
         if Mode.buildsValues { values.push(value) }
       } catch {
-        throw error.inside(JSONPointer.escape(keys[keys.count - 1]))
+        // Nested keys are still on the stack; this member's key is at `keyIndex`.
+        throw error.inside(JSONPointer.escape(keys[keyIndex]))
       }
       skipWhitespace()
       guard pos < end else { throw endOfInput() }
