@@ -27,6 +27,8 @@ final class ByteChunkReader {
   private(set) var bufferOffset = 0
   /// True once a read returned 0 bytes.
   private(set) var isAtEndOfFile = false
+  /// Absolute file offset of `start` (buffer indices change when the buffer is refilled).
+  var absoluteOffset: Int { bufferOffset + start }
   /// Total bytes read from the file so far.
   private(set) var bytesRead = 0
   /// Lines of the bytes before `countedUpTo`.

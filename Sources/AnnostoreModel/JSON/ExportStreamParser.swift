@@ -51,18 +51,18 @@ struct ExportStreamParser {
           throw error(
             "expected a key in double quotes but found \(describe(byte))", at: input.start)
         }
-        let keyStart = input.start
+        let keyStart = input.absoluteOffset
         let key = try parseString(pointer: "")
         guard let section = ExportSection(key: key) else {
           throw error(
             "unknown top-level key \(ParserCore.quoted(key)); an export holds only"
               + " \"annotations\", \"annotationConnections\", \"annotationProperties\" and"
               + " \"annotationPropertyValues\"",
-            at: keyStart, pointer: "/" + JSONPointer.escape(key))
+            atAbsolute: keyStart, pointer: "/" + JSONPointer.escape(key))
         }
         guard !seen.contains(section) else {
           throw error(
-            "duplicate key \"\(section.rawValue)\"", at: keyStart,
+            "duplicate key \"\(section.rawValue)\"", atAbsolute: keyStart,
             pointer: "/" + section.rawValue)
         }
         seen.append(section)
@@ -173,12 +173,12 @@ struct ExportStreamParser {
             "expected an annotation id in double quotes but found \(describe(byte))",
             at: input.start, pointer: pointer)
         }
-        let keyStart = input.start
+        let keyStart = input.absoluteOffset
         let annotationId = try parseString(pointer: pointer)
         let memberPointer = pointer + "/" + JSONPointer.escape(annotationId)
         guard seenIds.insert(KeyDigest(annotationId)).inserted else {
           throw error(
-            "duplicate key \(ParserCore.quoted(annotationId))", at: keyStart,
+            "duplicate key \(ParserCore.quoted(annotationId))", atAbsolute: keyStart,
             pointer: memberPointer)
         }
         try expectColon()
@@ -325,6 +325,13 @@ struct ExportStreamParser {
   /// A `JSONError` at buffer index `index`.
   private func error(_ message: String, at index: Int, pointer: String = "") -> JSONError {
     JSONError(message, at: input.location(ofBufferIndex: index, pointer: pointer))
+  }
+
+  /// A `JSONError` at absolute file offset `offset` (still in the buffer).
+  private func error(_ message: String, atAbsolute offset: Int, pointer: String = "")
+    -> JSONError
+  {
+    error(message, at: offset - input.bufferOffset, pointer: pointer)
   }
 }
 
