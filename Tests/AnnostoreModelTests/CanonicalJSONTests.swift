@@ -97,7 +97,8 @@ final class CanonicalJSONTests: XCTestCase {
 
   func testStringEscaping() {
     var output: [UInt8] = []
-    CanonicalJSON.appendString("a\u{0}\u{8}\t\n\u{B}\u{C}\r\u{1F}\"\\/\u{7F}\u{2028}\u{2029}é😀", into: &output)
+    CanonicalJSON.appendString(
+      "a\u{0}\u{8}\t\n\u{B}\u{C}\r\u{1F}\"\\/\u{7F}\u{2028}\u{2029}é😀", into: &output)
     XCTAssertEqual(
       output.text, "\"a\\u0000\\b\\t\\n\\u000b\\f\\r\\u001f\\\"\\\\/\u{7F}\u{2028}\u{2029}é😀\"")
   }

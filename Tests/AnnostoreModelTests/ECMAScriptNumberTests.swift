@@ -30,7 +30,8 @@ final class ECMAScriptNumberTests: XCTestCase {
 
   func testFastPathAgreesOnDecimalLikeValues() {
     var random = SeededGenerator(seed: 1)
-    let count = ProcessInfo.processInfo.environment["ANNOSTORE_PERF"] == "1" ? 10_000_000 : 1_500_000
+    let count =
+      ProcessInfo.processInfo.environment["ANNOSTORE_PERF"] == "1" ? 10_000_000 : 1_500_000
     for _ in 0..<count {
       // Literals like 669.0, 761.152955940129, 0.000123: 1-17 digits, 0-20 decimals.
       let digits = Int.random(in: 1...17, using: &random)

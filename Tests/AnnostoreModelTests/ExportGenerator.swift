@@ -71,8 +71,10 @@ struct ExportGenerator {
     out += indent + "\"annotationProperties\":["
     for (index, id) in propertyIds.enumerated() {
       if index > 0 { out += "," }
-      out += "{\"_id\":\"\(id)\",\"name\":\"Blob metrics \(index)\",\"tags\":{\"tags\":[\"nucleus\"],\"exclusive\":false},"
-      out += "\"shape\":\"polygon\",\"workerInterface\":{},\"workerImage\":\"properties/blob_metrics:latest\"}"
+      out +=
+        "{\"_id\":\"\(id)\",\"name\":\"Blob metrics \(index)\",\"tags\":{\"tags\":[\"nucleus\"],\"exclusive\":false},"
+      out +=
+        "\"shape\":\"polygon\",\"workerInterface\":{},\"workerImage\":\"properties/blob_metrics:latest\"}"
     }
     out += "]," + newline
     out += indent + "\"annotationPropertyValues\":{" + newline
@@ -80,9 +82,12 @@ struct ExportGenerator {
       if index > 0 { out += "," + newline }
       let area = Double(Int.random(in: 100...5000, using: &random))
       let perimeter = Double(Int.random(in: 1000...30000, using: &random)) / 100
-      out += indent + indent + "\"\(id)\":{\"\(propertyIds[0])\":{\"Area\":\(area),\"Perimeter\":\(perimeter)}"
+      out +=
+        indent + indent
+        + "\"\(id)\":{\"\(propertyIds[0])\":{\"Area\":\(area),\"Perimeter\":\(perimeter)}"
       if varied && index % 7 == 0 {
-        out += ",\"\(propertyIds[1])\":{\"Intensity\":{\"mean\":988.91,\"max\":2615.0,\"min\":-1e-7,\"big\":1.5e300},\"n\":null,\"ok\":true}"
+        out +=
+          ",\"\(propertyIds[1])\":{\"Intensity\":{\"mean\":988.91,\"max\":2615.0,\"min\":-1e-7,\"big\":1.5e300},\"n\":null,\"ok\":true}"
       }
       out += "}"
     }

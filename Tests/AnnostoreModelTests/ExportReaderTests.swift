@@ -52,7 +52,8 @@ final class ExportReaderTests: XCTestCase {
       guard line.hasPrefix("record") || line.hasPrefix("values") else { return line }
       let parts = line.split(separator: " ", maxSplits: 3).map(String.init)
       let canonicalStart = line.range(of: " {")!.lowerBound
-      let head = parts[0] == "record" ? "\(parts[0]) \(parts[1]) \(parts[2])" : "\(parts[0]) \(parts[1])"
+      let head =
+        parts[0] == "record" ? "\(parts[0]) \(parts[1]) \(parts[2])" : "\(parts[0]) \(parts[1])"
       return head + String(line[canonicalStart...])
     }
   }
@@ -182,7 +183,8 @@ final class ExportReaderTests: XCTestCase {
     let path = try directory.write(bytes)
     var reports: [Int] = []
     var records = 0
-    try ExportReader(path: path).read(progress: { reports.append($0) }) { event in
+    let progress: (Int) -> Void = { reports.append($0) }
+    try ExportReader(path: path).read(progress: progress) { event in
       if case .record(.annotations, _, _, _) = event { records += 1 }
     }
     XCTAssertEqual(records, 20_000)
@@ -242,7 +244,8 @@ final class ExportReaderTests: XCTestCase {
     XCTAssertThrowsError(try ExportReader(path: missing).read { _ in }) { error in
       let error = error as? ExportFileError
       XCTAssertEqual(error?.path, missing)
-      XCTAssertTrue(error?.message.contains("No such file") ?? false, "\(String(describing: error))")
+      XCTAssertTrue(
+        error?.message.contains("No such file") ?? false, "\(String(describing: error))")
     }
     XCTAssertThrowsError(try ExportReader(path: directory.url.path).validate()) { error in
       XCTAssertTrue(

@@ -17,7 +17,8 @@ final class JSONParserTests: XCTestCase {
         JSONMember("b", .array([.number(1), .number(2.5), .string("x")])),
         JSONMember("a", .object([JSONMember("c", .null)])),
       ]))
-    XCTAssertEqual(parse(#""caf\u00e9 \ud83d\ude00 \"\\\/\b\f\n\r\t""#), .string("café 😀 \"\\/\u{8}\u{C}\n\r\t"))
+    XCTAssertEqual(
+      parse(#""caf\u00e9 \ud83d\ude00 \"\\\/\b\f\n\r\t""#), .string("café 😀 \"\\/\u{8}\u{C}\n\r\t"))
     XCTAssertEqual(parse("\"é😀\u{7F}\""), .string("é😀\u{7F}"))
     XCTAssertEqual(parse(#""\u0000""#), .string("\u{0}"))
   }
@@ -131,7 +132,8 @@ final class JSONParserTests: XCTestCase {
   }
 
   func testInvalidUTF8OutsideStrings() {
-    assertParseError([0x5B, 0xC3, 0xA9, 0x5D], "expected a value but found byte 0xC3", pointer: "/0")
+    assertParseError(
+      [0x5B, 0xC3, 0xA9, 0x5D], "expected a value but found byte 0xC3", pointer: "/0")
   }
 
   func testLoneSurrogateEscapes() {
@@ -221,7 +223,8 @@ final class JSONParserTests: XCTestCase {
     XCTAssertNotNil(parse(ok))
     let tooDeep = String(repeating: "[", count: 513) + String(repeating: "]", count: 513)
     assertParseError(tooDeep, "nesting deeper than 512 levels", column: 513)
-    let deepObjects = String(repeating: "{\"a\":", count: 600) + "1" + String(repeating: "}", count: 600)
+    let deepObjects =
+      String(repeating: "{\"a\":", count: 600) + "1" + String(repeating: "}", count: 600)
     assertParseError(deepObjects, "nesting deeper than 512 levels")
     // Far deeper input is refused, not a crash.
     let absurd = String(repeating: "[", count: 1_000_000)

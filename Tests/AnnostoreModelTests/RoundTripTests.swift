@@ -29,8 +29,12 @@ final class RoundTripTests: XCTestCase {
             Double(Int.random(in: 1...999_999_999_999_999, using: &random))
             * pow(10, Double(Int.random(in: -30...30, using: &random)))
         default:
-          value = [0, -0.0, 1e21, 1e-7, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 9_007_199_254_740_992][
-            Int.random(in: 0..<7, using: &random)]
+          value =
+            [
+              0, -0.0, 1e21, 1e-7, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
+              9_007_199_254_740_992,
+            ][
+              Int.random(in: 0..<7, using: &random)]
         }
         guard value.isFinite else { continue }
         let magnitude = value.magnitude
@@ -50,8 +54,10 @@ final class RoundTripTests: XCTestCase {
         let value: UInt32
         switch pick {
         case 0: value = UInt32.random(in: 0..<0x20, using: &random)
-        case 1: value = [0x22, 0x5C, 0x2F, 0x7F, 0x2028, 0x2029, 0xFEFF, 0xFFFD][
-            Int.random(in: 0..<8, using: &random)]
+        case 1:
+          value =
+            [0x22, 0x5C, 0x2F, 0x7F, 0x2028, 0x2029, 0xFEFF, 0xFFFD][
+              Int.random(in: 0..<8, using: &random)]
         case 2: value = UInt32.random(in: 0x80..<0x800, using: &random)
         case 3: value = UInt32.random(in: 0xE000...0xFFFF, using: &random)
         case 4: value = UInt32.random(in: 0x10000...0x10FFFF, using: &random)
@@ -71,7 +77,8 @@ final class RoundTripTests: XCTestCase {
       case 2: return .number(number())
       case 3: return .string(string())
       case 4:
-        return .array((0..<Int.random(in: 0..<5, using: &random)).map { _ in value(depth: depth + 1) })
+        return .array(
+          (0..<Int.random(in: 0..<5, using: &random)).map { _ in value(depth: depth + 1) })
       default:
         var members: [JSONMember] = []
         var seen: [[UInt8]] = []
@@ -108,7 +115,8 @@ final class RoundTripTests: XCTestCase {
     case (.object(let x), .object(let y)):
       return x.count == y.count
         && zip(x, y).allSatisfy {
-          $0.key.unicodeScalars.elementsEqual($1.key.unicodeScalars) && identical($0.value, $1.value)
+          $0.key.unicodeScalars.elementsEqual($1.key.unicodeScalars)
+            && identical($0.value, $1.value)
         }
     default: return a == b
     }

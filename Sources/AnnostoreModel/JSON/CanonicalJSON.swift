@@ -75,8 +75,10 @@ public enum CanonicalJSON {
       case 0x0C: output.append(contentsOf: [0x5C, 0x66])
       case 0x0D: output.append(contentsOf: [0x5C, 0x72])
       case 0x00..<0x20:
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        output.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+        let low = byte & 0xF
+        output.append(contentsOf: [
+          0x5C, 0x75, 0x30, 0x30, 0x30 + (byte >> 4), low < 10 ? 0x30 + low : 0x57 + low,
+        ])
       default: output.append(byte)
       }
     }
