@@ -54,6 +54,47 @@ final class JSONParserTests: XCTestCase {
     }
   }
 
+  /// Eisel-Lemire (16-19 digits) and the many-digit path agree with strtod, across the range.
+  func testLongLiteralsAgreeWithStrtod() {
+    var generator = SeededGenerator(seed: 1859)
+    var literals: [String] = []
+    for _ in 0..<300_000 {
+      let digits = Int.random(in: 16...19, using: &generator)
+      var text = String(UInt64.random(in: 1...9, using: &generator))
+      for _ in 1..<digits { text += String(UInt64.random(in: 0...9, using: &generator)) }
+      let point = Int.random(in: 1..<digits, using: &generator)
+      text.insert(".", at: text.index(text.startIndex, offsetBy: point))
+      switch Int.random(in: 0..<3, using: &generator) {
+      case 0: text += "e\(Int.random(in: -330...300, using: &generator))"
+      case 1: text += "e\(Int.random(in: -30...30, using: &generator))"
+      default: break
+      }
+      literals.append(text)
+    }
+    for _ in 0..<20_000 {
+      // More than 19 significant digits.
+      var text = "0."
+      for _ in 0..<Int.random(in: 20...40, using: &generator) {
+        text += String(UInt64.random(in: 0...9, using: &generator))
+      }
+      literals.append(text + "1e\(Int.random(in: -300...300, using: &generator))")
+    }
+    // Halfway cases and neighbours of powers of two.
+    literals += [
+      "9007199254740993.0", "9007199254740995.0", "1.00000000000000011102230246251565",
+      "2.2250738585072011e-308", "4.9406564584124654e-324", "1.7976931348623158e308",
+      "1.7976931348623157e308", "8.98846567431158e307", "9.9999999999999999e22",
+    ]
+    for text in literals {
+      let expected = text.withCString { strtod($0, nil) }
+      if expected.isInfinite {
+        assertParseError(text, "out of range")
+      } else {
+        XCTAssertEqual(parse(text)?.numberValue?.bitPattern, expected.bitPattern, text)
+      }
+    }
+  }
+
   // MARK: Error corpus
 
   func testNotJSON() {

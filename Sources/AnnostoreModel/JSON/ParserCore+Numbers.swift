@@ -16,7 +16,8 @@ extension ParserCore {
   /// hold as written: integer literals beyond ±2^53 and literals that overflow to infinity.
   /// Literals of up to 19 significant digits are accumulated exactly; when the digits fit in
   /// 53 bits and the power of ten is at most 22 the result is one exact multiplication or
-  /// division (Clinger's fast path), otherwise `strtod` converts the literal.
+  /// division (Clinger's fast path), otherwise Eisel-Lemire decides, and in the rare cases
+  /// it cannot (or the literal is subnormal or out of range) `strtod` converts the literal.
   mutating func parseNumber() throws(ParseFailure) -> Double {
     let start = pos
     var cursor = pos
@@ -108,11 +109,21 @@ extension ParserCore {
           + " (integers are limited to ±2^53)", at: start)
     }
     if mantissa == 0 { return negative ? -0.0 : 0.0 }
-    if !truncated && mantissa <= Self.exactIntegerLimit && exponent >= -22 && exponent <= 22 {
-      let magnitude = Double(mantissa)
-      let power = Self.exactPowerOfTen(exponent < 0 ? -exponent : exponent)
-      let value = exponent < 0 ? magnitude / power : magnitude * power
-      return negative ? -value : value
+    if !truncated {
+      if mantissa <= Self.exactIntegerLimit && exponent >= -22 && exponent <= 22 {
+        let magnitude = Double(mantissa)
+        let power = Self.exactPowerOfTen(exponent < 0 ? -exponent : exponent)
+        let value = exponent < 0 ? magnitude / power : magnitude * power
+        return negative ? -value : value
+      }
+      if let magnitude = EiselLemire.convert(mantissa, exponent: exponent) {
+        return negative ? -magnitude : magnitude
+      }
+    } else if let magnitude = EiselLemire.convert(mantissa, exponent: exponent),
+      magnitude == EiselLemire.convert(mantissa + 1, exponent: exponent)
+    {
+      // The dropped digits lie between mantissa and mantissa + 1: both round alike.
+      return negative ? -magnitude : magnitude
     }
     let value = Self.convertWithStrtod(start, count: cursor - start)
     if value.isInfinite {
