@@ -33,8 +33,7 @@ enum EiselLemire {
       var mergedHigh = high
       let mergedLow = low &+ extraHigh
       if mergedLow < low { mergedHigh &+= 1 }
-      if mergedHigh & 0x1FF == 0x1FF && mergedLow &+ 1 == 0 && extraLow &+ normalized < normalized
-      {
+      if mergedHigh & 0x1FF == 0x1FF && mergedLow &+ 1 == 0 && extraLow &+ normalized < normalized {
         return nil
       }
       high = mergedHigh
