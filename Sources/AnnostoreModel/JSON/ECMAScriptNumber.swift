@@ -1,112 +1,193 @@
 /// Formats doubles as ECMAScript's `Number.prototype.toString` does (ECMA-262 §6.1.6.1.20),
 /// which RFC 8785 §3.2.2.3 makes the canonical form of a JSON number.
 ///
-/// The digits are the shortest that round-trip (closest to the value when several qualify);
-/// the layout is decimal for 1e-7 < |x| < 1e21 and exponential (`1e+21`, `1.5e-7`) outside.
-/// Fast paths cover what exports are made of: integers up to 2^53 are printed directly, and
-/// values with at most 15 significant digits are found by scaling by powers of ten (any
-/// decimal of at most 15 significant digits is the unique shortest representation of its
-/// double). Everything else takes the digits of Swift's shortest round-trip `description`.
+/// The digits are the shortest that round-trip (the closest to the value when several
+/// qualify); the layout is decimal for 1e-7 <= |x| < 1e21 and exponential (`1e+21`,
+/// `1.5e-7`) outside. Three paths produce the digits:
+/// - integers up to 2^53 are printed as they are;
+/// - values in [0.001, 1e15) (the coordinates and measurements exports are made of) are
+///   rounded exactly to 15, then 16, then 17 significant digits with 128-bit integer
+///   arithmetic, and the first rounding that converts back to the same double wins;
+/// - everything else takes the shortest round-trip digits of Swift's `description`.
 public enum ECMAScriptNumber {
-  /// The ECMAScript text of `value` (which must be finite).
+  /// The most bytes `write` produces ("-0.0000033333333333333333" is 25).
+  static let maximumLength = 32
+
+  /// The ECMAScript text of `value` (NaN and infinities, which JSON cannot hold, give
+  /// `null`, as ECMAScript's `JSON.stringify` writes them).
   public static func string(_ value: Double) -> String {
     var output: [UInt8] = []
     append(value, into: &output)
     return String(decoding: output, as: UTF8.self)
   }
 
-  /// Appends the ECMAScript text of `value` (which must be finite; NaN and infinities,
-  /// which JSON cannot hold, are written as `null` as ECMAScript's JSON.stringify does).
+  /// Appends the ECMAScript text of `value` (see `string(_:)`).
   public static func append(_ value: Double, into output: inout [UInt8]) {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumLength) { buffer in
+      let count = write(value, to: buffer.baseAddress!)
+      output.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress!, count: count))
+    }
+  }
+
+  /// A decimal `digits × 10^(point - count)`: `count` significant digits without trailing
+  /// zeros, the first of them `point` places left of the decimal point (ECMAScript's k, n).
+  struct Decimal: Equatable {
+    var digits: UInt64
+    var count: Int
+    var point: Int
+  }
+
+  /// Writes the text of `value` at `output` (room for `maximumLength` bytes); returns the
+  /// number of bytes written.
+  @inline(__always)
+  static func write(_ value: Double, to output: UnsafeMutablePointer<UInt8>) -> Int {
     guard value.isFinite else {
-      output.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-      return
+      output.initialize(from: [0x6E, 0x75, 0x6C, 0x6C], count: 4)
+      return 4
     }
     let magnitude = value.magnitude
-    if magnitude == value.rounded(.towardZero).magnitude && magnitude <= 9_007_199_254_740_992 {
-      appendInteger(UInt64(magnitude), negative: value < 0, into: &output)
-      return
+    var cursor = output
+    if value < 0 {
+      cursor.pointee = 0x2D
+      cursor += 1
     }
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digits in
-      let base = digits.baseAddress!
-      let (count, pointPosition) =
-        fastDigits(magnitude, into: base) ?? slowDigits(magnitude, into: base)
-      layout(
-        negative: value < 0, digits: UnsafeBufferPointer(start: base, count: count),
-        pointPosition: pointPosition, into: &output)
+    if magnitude.rounded(.towardZero) == magnitude && magnitude <= 9_007_199_254_740_992 {
+      let integer = UInt64(magnitude)
+      if integer == 0 { return writeZero(output) }
+      let count = digitCount(integer)
+      writeDigits(integer, count: count, to: cursor)
+      return cursor + count - output
     }
+    let decimal = shortestDecimal(magnitude)
+    return cursor + layout(decimal, to: cursor) - output
   }
 
-  /// Writes the digits of an integer (no sign for zero, so -0 prints as "0").
-  @inline(__always)
-  static func appendInteger(_ integer: UInt64, negative: Bool, into output: inout [UInt8]) {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
-      let base = buffer.baseAddress!
-      var cursor = 24
-      var remaining = integer
-      repeat {
-        cursor -= 1
-        base[cursor] = UInt8(truncatingIfNeeded: remaining % 10) &+ 0x30
-        remaining /= 10
-      } while remaining != 0
-      if negative && integer != 0 {
-        cursor -= 1
-        base[cursor] = 0x2D
-      }
-      output.append(contentsOf: UnsafeBufferPointer(start: base + cursor, count: 24 - cursor))
-    }
+  /// "0" (also for -0).
+  private static func writeZero(_ output: UnsafeMutablePointer<UInt8>) -> Int {
+    output.pointee = 0x30
+    return 1
   }
 
-  /// Shortest digits of a positive non-integer with at most 15 significant digits, or nil.
-  /// Returns the digit count and ECMAScript's `n` (value = 0.digits × 10^n).
+  /// The shortest round-trip decimal of a positive finite non-integer (or large) value.
+  static func shortestDecimal(_ magnitude: Double) -> Decimal {
+    exactDecimal(magnitude) ?? descriptionDecimal(magnitude)
+  }
+
+  // MARK: Exact path
+
+  /// Powers of ten that fit in 64 bits.
   @inline(__always)
-  static func fastDigits(_ magnitude: Double, into digits: UnsafeMutablePointer<UInt8>) -> (
-    Int, Int
-  )? {
-    guard magnitude >= 1e-7 && magnitude < 1e15 else { return nil }
-    for decimals in 1...22 {
-      let scaled = magnitude * ParserCore.exactPowerOfTen(decimals)
-      if scaled >= 1e15 { return nil }
-      let candidate = scaled.rounded()
-      // candidate < 2^53 and 10^decimals exact: the quotient is correctly rounded, so it is
-      // the double nearest to the decimal candidate × 10^-decimals.
-      guard candidate / ParserCore.exactPowerOfTen(decimals) == magnitude else { continue }
-      var integer = UInt64(candidate)
-      var trailingZeros = 0
-      while integer % 10 == 0 {
-        integer /= 10
-        trailingZeros += 1
+  static func powerOfTen(_ exponent: Int) -> UInt64 {
+    powersOfTen.withUnsafeBufferPointer { $0[exponent] }
+  }
+
+  static let powersOfTen: [UInt64] = [
+    1, 10, 100, 1000, 10000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
+    10_000_000_000, 100_000_000_000, 1_000_000_000_000, 10_000_000_000_000,
+    100_000_000_000_000, 1_000_000_000_000_000, 10_000_000_000_000_000,
+    100_000_000_000_000_000, 1_000_000_000_000_000_000, 10_000_000_000_000_000_000,
+  ]
+
+  /// Decimal digits of `value` (1 for 0).
+  @inline(__always)
+  static func digitCount(_ value: UInt64) -> Int {
+    var count = 1
+    while count < 20 && value >= powerOfTen(count) { count += 1 }
+    return count
+  }
+
+  /// Shortest digits for 0.001 <= value < 1e15 (not an integer, not a power of two), or nil.
+  ///
+  /// With value = m × 2^-s exactly, the decimal rounding to k significant digits is
+  /// R = round(m × 10^p / 2^s), p = k - 1 - e10: a 64×64-bit product and a shift. R × 10^-p
+  /// reads back as value exactly when |R × 2^s - m × 10^p| < 10^p / 2 (ties to even m).
+  /// The interval around value is symmetric (not a power of two), so the nearest k-digit
+  /// decimal reads back whenever any k-digit decimal does: trying k = 15, 16, 17 in turn
+  /// gives ECMAScript's shortest-then-closest digits. Exact ties defer to the slow path.
+  static func exactDecimal(_ value: Double) -> Decimal? {
+    guard value >= 0.001 && value < 1e15 else { return nil }
+    let bits = value.bitPattern
+    let fraction = bits & 0x000F_FFFF_FFFF_FFFF
+    guard fraction != 0 else { return nil }
+    let mantissa = fraction | (1 << 52)
+    let shift = 1075 - Int(bits >> 52)  // value = mantissa × 2^-shift
+    guard shift >= 1 && shift <= 63 else { return nil }
+
+    // e10 = floor(log10(value)), exactly.
+    let e10: Int
+    if value >= 1 {
+      e10 = digitCount(UInt64(value)) - 1
+    } else {
+      let (high, low) = mantissa.multipliedFullWidth(by: 1000)
+      let thousandths = (high << UInt64(64 - shift)) | (low >> UInt64(shift))
+      guard thousandths > 0 else { return nil }
+      e10 = digitCount(thousandths) - 4
+    }
+
+    for significant in 15...17 {
+      let power = significant - 1 - e10
+      guard power >= 0 && power <= 19 else { return nil }
+      let tenPower = powerOfTen(power)
+      let (high, low) = mantissa.multipliedFullWidth(by: tenPower)
+      let quotient = (high << UInt64(64 - shift)) | (low >> UInt64(shift))
+      let remainder = low & ((1 << UInt64(shift)) - 1)
+      let half: UInt64 = 1 << UInt64(shift - 1)
+      if remainder == half {
+        if significant == 15 { continue }  // no 15-digit decimal reads back (see above)
+        return nil
       }
-      let count = writeDigits(integer, into: digits)
-      return (count, count + trailingZeros - decimals)
+      let rounded = remainder > half ? quotient + 1 : quotient
+      guard
+        readsBack(
+          rounded, shift: shift, power: tenPower, productHigh: high, productLow: low,
+          mantissaIsEven: mantissa & 1 == 0)
+      else {
+        if significant == 17 { return nil }
+        continue
+      }
+      var digits = rounded
+      let total = digitCount(digits)
+      var count = total
+      while digits % 10 == 0 {
+        digits /= 10
+        count -= 1
+      }
+      return Decimal(digits: digits, count: count, point: total - power)
     }
     return nil
   }
 
-  /// Writes the decimal digits of `integer` (> 0) at `digits`; returns how many.
+  /// True when `rounded × 10^-p` converts back to m × 2^-shift, given m × 10^p as
+  /// (productHigh, productLow) and `power` = 10^p.
   @inline(__always)
-  static func writeDigits(_ integer: UInt64, into digits: UnsafeMutablePointer<UInt8>) -> Int {
-    var count = 0
-    var remaining = integer
-    while remaining != 0 {
-      remaining /= 10
-      count += 1
+  static func readsBack(
+    _ rounded: UInt64, shift: Int, power: UInt64, productHigh: UInt64, productLow: UInt64,
+    mantissaIsEven: Bool
+  ) -> Bool {
+    let scaledHigh = rounded >> UInt64(64 - shift)
+    let scaledLow = rounded << UInt64(shift)
+    var differenceHigh: UInt64
+    let differenceLow: UInt64
+    if (scaledHigh, scaledLow) >= (productHigh, productLow) {
+      differenceLow = scaledLow &- productLow
+      differenceHigh = scaledHigh &- productHigh
+      if scaledLow < productLow { differenceHigh &-= 1 }
+    } else {
+      differenceLow = productLow &- scaledLow
+      differenceHigh = productHigh &- scaledHigh
+      if productLow < scaledLow { differenceHigh &-= 1 }
     }
-    remaining = integer
-    var index = count
-    while remaining != 0 {
-      index -= 1
-      digits[index] = UInt8(truncatingIfNeeded: remaining % 10) &+ 0x30
-      remaining /= 10
-    }
-    return count
+    guard differenceHigh == 0 && differenceLow <= UInt64.max / 2 else { return false }
+    let twice = differenceLow * 2
+    return twice < power || (twice == power && mantissaIsEven)
   }
 
-  /// Shortest round-trip digits of a positive finite value, from Swift's `description`
-  /// (e.g. "1.7976931348623157e+308", "0.30000000000000004", "5e-324", "100.0").
-  static func slowDigits(_ magnitude: Double, into digits: UnsafeMutablePointer<UInt8>) -> (
-    Int, Int
-  ) {
+  // MARK: Slow path
+
+  /// Shortest round-trip digits from Swift's `description` of a positive finite value
+  /// ("1.7976931348623157e+308", "0.30000000000000004", "5e-324", "1e-07", "100.0").
+  static func descriptionDecimal(_ value: Double) -> Decimal {
+    var digits: UInt64 = 0
     var count = 0
     var integerDigits = 0
     var seenPoint = false
@@ -114,7 +195,7 @@ public enum ECMAScriptNumber {
     var exponent = 0
     var exponentNegative = false
     var inExponent = false
-    for byte in magnitude.description.utf8 {
+    for byte in value.description.utf8 {
       switch byte {
       case 0x30...0x39 where inExponent:
         exponent = exponent * 10 + Int(byte - 0x30)
@@ -122,7 +203,7 @@ public enum ECMAScriptNumber {
         if count == 0 && byte == 0x30 {
           if seenPoint { leadingZeros += 1 }  // 0.000123: zeros after the point
         } else {
-          digits[count] = byte
+          digits = digits * 10 + UInt64(byte - 0x30)
           count += 1
           if !seenPoint { integerDigits += 1 }
         }
@@ -132,42 +213,71 @@ public enum ECMAScriptNumber {
       default: break
       }
     }
-    while count > 1 && digits[count - 1] == 0x30 { count -= 1 }
-    let pointPosition =
+    while count > 1 && digits % 10 == 0 {
+      digits /= 10
+      count -= 1
+    }
+    let point =
       (integerDigits > 0 ? integerDigits : -leadingZeros)
       + (exponentNegative ? -exponent : exponent)
-    return (count, pointPosition)
+    return Decimal(digits: digits, count: count, point: point)
   }
 
-  /// ECMA-262 Number::toString steps 6-12 for digits s (k of them) and point position n.
-  static func layout(
-    negative: Bool, digits: UnsafeBufferPointer<UInt8>, pointPosition n: Int,
-    into output: inout [UInt8]
-  ) {
-    let k = digits.count
-    if negative { output.append(0x2D) }
-    if k <= n && n <= 21 {
-      output.append(contentsOf: digits)
-      output.append(contentsOf: repeatElement(0x30, count: n - k))
-    } else if 0 < n && n <= 21 {
-      output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[0..<n]))
-      output.append(0x2E)
-      output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[n...]))
-    } else if -6 < n && n <= 0 {
-      output.append(0x30)
-      output.append(0x2E)
-      output.append(contentsOf: repeatElement(0x30, count: -n))
-      output.append(contentsOf: digits)
-    } else {
-      output.append(digits[0])
-      if k > 1 {
-        output.append(0x2E)
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[1...]))
-      }
-      output.append(0x65)
-      let exponent = n - 1
-      output.append(exponent < 0 ? 0x2D : 0x2B)
-      appendInteger(UInt64(exponent.magnitude), negative: false, into: &output)
+  // MARK: Layout
+
+  /// Writes the `count` digits of `value` ending just before `output + count`.
+  @inline(__always)
+  static func writeDigits(_ value: UInt64, count: Int, to output: UnsafeMutablePointer<UInt8>) {
+    var remaining = value
+    var index = count
+    while index >= 2 {
+      let pair = Int(remaining % 100)
+      remaining /= 100
+      index -= 2
+      output[index] = UInt8(truncatingIfNeeded: pair / 10) &+ 0x30
+      output[index + 1] = UInt8(truncatingIfNeeded: pair % 10) &+ 0x30
     }
+    if index == 1 { output[0] = UInt8(truncatingIfNeeded: remaining) &+ 0x30 }
+  }
+
+  /// ECMA-262 Number::toString steps 6-12 for a positive decimal; returns bytes written.
+  static func layout(_ decimal: Decimal, to output: UnsafeMutablePointer<UInt8>) -> Int {
+    let k = decimal.count
+    let n = decimal.point
+    if k <= n && n <= 21 {
+      writeDigits(decimal.digits, count: k, to: output)
+      (output + k).initialize(repeating: 0x30, count: n - k)
+      return n
+    }
+    if 0 < n && n <= 21 {
+      writeDigits(decimal.digits, count: k, to: output + 1)
+      output.update(from: output + 1, count: n)
+      output[n] = 0x2E
+      return k + 1
+    }
+    if -6 < n && n <= 0 {
+      output[0] = 0x30
+      output[1] = 0x2E
+      (output + 2).initialize(repeating: 0x30, count: -n)
+      writeDigits(decimal.digits, count: k, to: output + 2 - n)
+      return 2 - n + k
+    }
+    var length: Int
+    if k == 1 {
+      output[0] = UInt8(truncatingIfNeeded: decimal.digits) &+ 0x30
+      length = 1
+    } else {
+      writeDigits(decimal.digits, count: k, to: output + 1)
+      output[0] = output[1]
+      output[1] = 0x2E
+      length = k + 1
+    }
+    output[length] = 0x65
+    let exponent = n - 1
+    output[length + 1] = exponent < 0 ? 0x2D : 0x2B
+    let magnitude = UInt64(exponent.magnitude)
+    let exponentDigits = digitCount(magnitude)
+    writeDigits(magnitude, count: exponentDigits, to: output + length + 2)
+    return length + 2 + exponentDigits
   }
 }
