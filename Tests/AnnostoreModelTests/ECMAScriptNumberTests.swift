@@ -54,6 +54,18 @@ final class ECMAScriptNumberTests: XCTestCase {
     }
   }
 
+  /// The exact path answers for nearly every value in its range (ties are rare).
+  func testExactPathCoverage() {
+    var random = SeededGenerator(seed: 4)
+    var answered = 0
+    let total = 200_000
+    for _ in 0..<total {
+      let value = Double.random(in: 0.001..<1e15, using: &random)
+      if ECMAScriptNumber.exactDecimal(value) != nil { answered += 1 }
+    }
+    XCTAssertGreaterThan(answered, total * 999 / 1000)
+  }
+
   func testIntegers() {
     var random = SeededGenerator(seed: 3)
     for _ in 0..<200_000 {

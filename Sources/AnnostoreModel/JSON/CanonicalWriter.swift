@@ -61,29 +61,43 @@ struct CanonicalWriter: ~Copyable {
 
   mutating func write(_ value: JSONValue) {
     switch value {
-    case .null: append("null")
-    case .bool(let flag): append(flag ? "true" : "false")
+    case .array(let elements): writeArray(elements)
+    case .object(let members): writeObject(members)
+    default: writeLeaf(value)
+    }
+  }
+
+  /// Writes a value that is neither an array nor an object (no recursion, so that the
+  /// common members, numbers and short strings, are written without a call per value).
+  @inline(__always)
+  mutating func writeLeaf(_ value: JSONValue) {
+    switch value {
     case .number(let number):
       reserve(ECMAScriptNumber.maximumLength)
       count += ECMAScriptNumber.write(number, to: base + count)
-    case .string(let text): _ = writeString(text)
-    case .array(let elements):
-      append(0x5B)
-      var first = true
-      for element in elements {
-        if !first { append(0x2C) }
-        first = false
-        write(element)
-      }
-      append(0x5D)
-    case .object(let members):
-      writeObject(members)
+    case .string(let text): writeString(text)
+    case .null: append("null")
+    case .bool(let flag): append(flag ? "true" : "false")
+    case .array(let elements): writeArray(elements)
+    case .object(let members): writeObject(members)
     }
+  }
+
+  mutating func writeArray(_ elements: [JSONValue]) {
+    append(0x5B)
+    elements.withUnsafeBufferPointer { elements in
+      for index in elements.indices {
+        if index > 0 { append(0x2C) }
+        writeLeaf(elements[index])
+      }
+    }
+    append(0x5D)
   }
 
   /// Writes a quoted string with RFC 8785's minimal escaping; returns true when it needed
   /// escapes (its bytes then differ from the text's UTF-8).
   @discardableResult
+  @inline(__always)
   mutating func writeString(_ text: String) -> Bool {
     if let escaped = text.utf8.withContiguousStorageIfAvailable({ writeString(utf8: $0) }) {
       return escaped
@@ -181,16 +195,18 @@ struct CanonicalWriter: ~Copyable {
     withUnsafeTemporaryAllocation(of: MemberRange.self, capacity: memberCount) { ranges in
       var sorted = true
       var plainKeys = true
-      for index in 0..<memberCount {
-        if index > 0 { append(0x2C) }
-        let start = count
-        if writeString(members[index].key) { plainKeys = false }
-        let keyEnd = count - 1
-        append(0x3A)
-        write(members[index].value)
-        ranges[index] = MemberRange(start: start, keyEnd: keyEnd, end: count)
-        if sorted && index > 0 && plainKeys {
-          sorted = Self.keyBytesPrecede(ranges[index - 1], ranges[index], in: base)
+      members.withUnsafeBufferPointer { members in
+        for index in 0..<memberCount {
+          if index > 0 { append(0x2C) }
+          let start = count
+          if writeString(members[index].key) { plainKeys = false }
+          let keyEnd = count - 1
+          append(0x3A)
+          writeLeaf(members[index].value)
+          ranges[index] = MemberRange(start: start, keyEnd: keyEnd, end: count)
+          if sorted && index > 0 && plainKeys {
+            sorted = Self.keyBytesPrecede(ranges[index - 1], ranges[index], in: base)
+          }
         }
       }
       if !plainKeys {

@@ -81,6 +81,17 @@ public enum ECMAScriptNumber {
     powersOfTen.withUnsafeBufferPointer { $0[exponent] }
   }
 
+  /// 5^exponent for 0 <= exponent <= 12.
+  @inline(__always)
+  static func powerOfFive(_ exponent: Int) -> UInt64 {
+    powersOfFive.withUnsafeBufferPointer { $0[exponent] }
+  }
+
+  static let powersOfFive: [UInt64] = [
+    1, 5, 25, 125, 625, 3125, 15625, 78125, 390_625, 1_953_125, 9_765_625, 48_828_125,
+    244_140_625,
+  ]
+
   static let powersOfTen: [UInt64] = [
     1, 10, 100, 1000, 10000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
     10_000_000_000, 100_000_000_000, 1_000_000_000_000, 10_000_000_000_000,
@@ -91,9 +102,40 @@ public enum ECMAScriptNumber {
   /// Decimal digits of `value` (1 for 0).
   @inline(__always)
   static func digitCount(_ value: UInt64) -> Int {
-    var count = 1
-    while count < 20 && value >= powerOfTen(count) { count += 1 }
-    return count
+    // bits × log10(2) estimates the count within one; the table settles it.
+    let bits = 64 - (value | 1).leadingZeroBitCount
+    let estimate = (bits &* 1233) >> 12
+    return estimate &+ (estimate < 20 && value >= powerOfTen(estimate) ? 1 : 0)
+  }
+
+  /// `value` without its trailing zero digits, and how many were removed (value > 0).
+  @inline(__always)
+  static func strippingTrailingZeros(_ value: UInt64) -> (UInt64, Int) {
+    var digits = value
+    var removed = 0
+    if digits % 100_000_000 == 0 {
+      digits /= 100_000_000
+      removed += 8
+    }
+    if digits % 10_000 == 0 {
+      digits /= 10_000
+      removed += 4
+    }
+    if digits % 100 == 0 {
+      digits /= 100
+      removed += 2
+    }
+    if digits % 10 == 0 {
+      digits /= 10
+      removed += 1
+    }
+    if digits % 10 == 0 {  // 16 zeros: only values this path never sees
+      while digits % 10 == 0 {
+        digits /= 10
+        removed += 1
+      }
+    }
+    return (digits, removed)
   }
 
   /// Shortest digits for 0.001 <= value < 1e15 (not an integer, not a power of two), or nil.
@@ -112,6 +154,19 @@ public enum ECMAScriptNumber {
     let mantissa = fraction | (1 << 52)
     let shift = 1075 - Int(bits >> 52)  // value = mantissa × 2^-shift
     guard shift >= 1 && shift <= 63 else { return nil }
+
+    // Few fraction bits (655.5, 0.25, 1234.125): value = odd × 2^-j = odd × 5^j × 10^-j
+    // exactly, and a decimal of at most 15 digits is the shortest that reads back.
+    let trailingZeros = mantissa.trailingZeroBitCount
+    let decimals = shift - trailingZeros
+    if decimals >= 1 && decimals <= 12 {  // odd × 5^j ends in 5: no trailing zeros
+      let (digits, overflow) = (mantissa >> UInt64(trailingZeros)).multipliedReportingOverflow(
+        by: powerOfFive(decimals))
+      if !overflow && digits < 1_000_000_000_000_000 {
+        let count = digitCount(digits)
+        return Decimal(digits: digits, count: count, point: count - decimals)
+      }
+    }
 
     // e10 = floor(log10(value)), exactly.
     let e10: Int
@@ -145,14 +200,9 @@ public enum ECMAScriptNumber {
         if significant == 17 { return nil }
         continue
       }
-      var digits = rounded
-      let total = digitCount(digits)
-      var count = total
-      while digits % 10 == 0 {
-        digits /= 10
-        count -= 1
-      }
-      return Decimal(digits: digits, count: count, point: total - power)
+      let total = digitCount(rounded)
+      let (digits, removed) = strippingTrailingZeros(rounded)
+      return Decimal(digits: digits, count: total - removed, point: total - power)
     }
     return nil
   }
@@ -225,17 +275,24 @@ public enum ECMAScriptNumber {
 
   // MARK: Layout
 
-  /// Writes the `count` digits of `value` ending just before `output + count`.
+  /// "00" "01" ... "99".
+  static let digitPairs: StaticString = """
+    00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+    40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899
+    """
+
+  /// Writes the `count` digits of `value` at `output` (the last one at `output + count - 1`).
   @inline(__always)
   static func writeDigits(_ value: UInt64, count: Int, to output: UnsafeMutablePointer<UInt8>) {
+    let pairs = UnsafeRawPointer(digitPairs.utf8Start)
     var remaining = value
     var index = count
     while index >= 2 {
-      let pair = Int(remaining % 100)
+      let pair = Int(truncatingIfNeeded: remaining % 100)
       remaining /= 100
       index -= 2
-      output[index] = UInt8(truncatingIfNeeded: pair / 10) &+ 0x30
-      output[index + 1] = UInt8(truncatingIfNeeded: pair % 10) &+ 0x30
+      UnsafeMutableRawPointer(output + index).copyMemory(from: pairs + pair * 2, byteCount: 2)
     }
     if index == 1 { output[0] = UInt8(truncatingIfNeeded: remaining) &+ 0x30 }
   }

@@ -117,17 +117,18 @@ struct ExportStreamParser {
       input.start += 1
     } else {
       while true {
-        let elementPointer = pointer + "/" + String(index)
         guard byte == 0x7B else {
           try refuseWrongType(
             byte, "each element of \"\(section.rawValue)\" must be an object",
-            pointer: elementPointer)
+            pointer: pointer + "/" + String(index))
         }
         let location =
           Mode.buildsValues
-          ? input.location(ofBufferIndex: input.start, pointer: elementPointer)
+          ? input.location(
+            ofBufferIndex: input.start, pointer: pointer + "/" + String(index))
           : Self.unusedLocation
-        let value = try parseValue(Mode.self, depth: 2, pointer: elementPointer)
+        let value = try parseValue(
+          Mode.self, depth: 2, pointer: pointer + "/" + String(index))
         try visit(.record(section, value, index: index, location: location))
         index += 1
         byte = try peek()
@@ -175,11 +176,12 @@ struct ExportStreamParser {
         }
         let keyStart = input.absoluteOffset
         let annotationId = try parseString(pointer: pointer)
-        let memberPointer = pointer + "/" + JSONPointer.escape(annotationId)
+        let memberPointer =
+          Mode.buildsValues ? pointer + "/" + JSONPointer.escape(annotationId) : ""
         guard seenIds.insert(KeyDigest(annotationId)).inserted else {
           throw error(
             "duplicate key \(ParserCore.quoted(annotationId))", atAbsolute: keyStart,
-            pointer: memberPointer)
+            pointer: pointer + "/" + JSONPointer.escape(annotationId))
         }
         try expectColon()
         byte = try peek()
@@ -187,13 +189,14 @@ struct ExportStreamParser {
           try refuseWrongType(
             byte,
             "the values of annotation \(ParserCore.quoted(annotationId)) must be an object",
-            pointer: memberPointer)
+            pointer: pointer + "/" + JSONPointer.escape(annotationId))
         }
         let location =
           Mode.buildsValues
           ? input.location(ofBufferIndex: input.start, pointer: memberPointer)
           : Self.unusedLocation
-        let value = try parseValue(Mode.self, depth: 2, pointer: memberPointer)
+        let value = try parseValue(
+          Mode.self, depth: 2, pointer: pointer + "/" + JSONPointer.escape(annotationId))
         try visit(.values(annotationId: annotationId, value, location: location))
         byte = try peek()
         if byte == 0x2C {
@@ -284,14 +287,14 @@ struct ExportStreamParser {
 
   // MARK: Values through the core
 
-  private mutating func parseString(pointer: String) throws -> String {
+  private mutating func parseString(pointer: @autoclosure () -> String) throws -> String {
     try withCore(pointer: pointer) { core throws(ParseFailure) in
       core.makeString(try core.scanString())
     }
   }
 
   private mutating func parseValue<Mode: ParseMode>(
-    _ mode: Mode.Type, depth: Int, pointer: String
+    _ mode: Mode.Type, depth: Int, pointer: @autoclosure () -> String
   ) throws -> JSONValue {
     try withCore(pointer: pointer) { core throws(ParseFailure) in
       try core.parseTopValue(Mode.self, depth: depth)
@@ -302,7 +305,7 @@ struct ExportStreamParser {
   /// value, refills and runs it again from the same start.
   @inline(__always)
   private mutating func withCore<Result>(
-    pointer: String, _ body: (inout ParserCore) throws(ParseFailure) -> Result
+    pointer: () -> String, _ body: (inout ParserCore) throws(ParseFailure) -> Result
   ) throws -> Result {
     while true {
       core.reset(
@@ -317,7 +320,7 @@ struct ExportStreamParser {
           _ = try input.refill()
           continue
         }
-        throw self.error(error.message, at: error.offset, pointer: error.pointer(below: pointer))
+        throw self.error(error.message, at: error.offset, pointer: error.pointer(below: pointer()))
       }
     }
   }
@@ -343,15 +346,15 @@ struct KeyDigest: Hashable {
   var second: Int
 
   init(_ key: String) {
-    var firstHasher = Hasher()
-    var secondHasher = Hasher()
-    firstHasher.combine(0x5A5A)
-    secondHasher.combine(0xA5A5)
-    for byte in key.utf8 {
-      firstHasher.combine(byte)
-      secondHasher.combine(byte)
+    var key = key
+    (first, second) = key.withUTF8 { bytes in
+      var firstHasher = Hasher()
+      var secondHasher = Hasher()
+      firstHasher.combine(0x5A5A)
+      secondHasher.combine(0xA5A5)
+      firstHasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+      secondHasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+      return (firstHasher.finalize(), secondHasher.finalize())
     }
-    first = firstHasher.finalize()
-    second = secondHasher.finalize()
   }
 }

@@ -49,11 +49,12 @@ struct MoveStack<Element> {
   mutating func popArray(from mark: Int) -> [Element] {
     let length = count - mark
     guard length > 0 else { return [] }
-    let source = base + mark
-    let result = [Element](unsafeUninitializedCapacity: length) { buffer, initialized in
-      buffer.baseAddress!.moveInitialize(from: source, count: length)
-      initialized = length
-    }
+    // reserveCapacity + append, not Array(unsafeUninitializedCapacity:): the latter calls
+    // an unspecialized runtime entry point that looks up the storage class's metadata on
+    // every call, about a tenth of the parse time.
+    var result: [Element] = []
+    result.reserveCapacity(length)
+    for index in mark..<count { result.append((base + index).move()) }
     count = mark
     return result
   }

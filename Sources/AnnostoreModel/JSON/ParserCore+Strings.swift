@@ -173,9 +173,12 @@ extension ParserCore {
   @inline(__always)
   mutating func makeString(_ span: StringSpan) -> String {
     if !span.hasEscapes {
+      let length = span.end - span.start
+      if length > 0 && length <= 15 {
+        return strings.string(span.start, length: length, readable: end - span.start)
+      }
       return String(
-        decoding: UnsafeBufferPointer(start: span.start, count: span.end - span.start),
-        as: UTF8.self)
+        decoding: UnsafeBufferPointer(start: span.start, count: length), as: UTF8.self)
     }
     return decodeEscapes(span)
   }

@@ -33,6 +33,7 @@ struct ParserCore {
   var values = MoveStack<JSONValue>(capacity: 256)
   var keys = MoveStack<String>(capacity: 64)
   var scratch: [UInt8] = []
+  var strings = StringCache()
 
   init() {
     let empty = UnsafePointer<UInt8>(Self.emptyBuffer)
@@ -48,6 +49,7 @@ struct ParserCore {
   mutating func release() {
     values.release()
     keys.release()
+    strings.release()
   }
 
   /// Points the core at `count` bytes from `start`, reading from `position`.
@@ -300,12 +302,10 @@ struct ParserCore {
     let count = keys.count - keyMark
     let keyBase = keys.base + keyMark
     let valueBase = values.base + valueMark
-    let members = [JSONMember](unsafeUninitializedCapacity: count) { buffer, initialized in
-      for index in 0..<count {
-        (buffer.baseAddress! + index).initialize(
-          to: JSONMember((keyBase + index).move(), (valueBase + index).move()))
-      }
-      initialized = count
+    var members: [JSONMember] = []  // see MoveStack.popArray for why not unsafeUninitialized
+    members.reserveCapacity(count)
+    for index in 0..<count {
+      members.append(JSONMember((keyBase + index).move(), (valueBase + index).move()))
     }
     keys.forget(from: keyMark)
     values.forget(from: valueMark)
