@@ -54,7 +54,19 @@ final class ECMAScriptNumberTests: XCTestCase {
     }
   }
 
-  /// The exact path answers for nearly every value in its range (ties are rare).
+  /// Values with few fraction bits and 16-17 digits: many lie exactly halfway between two
+  /// shortest candidates, where ECMAScript takes the even one.
+  func testHalfwayCases() {
+    var random = SeededGenerator(seed: 5)
+    for _ in 0..<300_000 {
+      let integer = UInt64.random(in: (1 << 40)..<(1 << 53), using: &random)
+      let value = Double(integer) / Double(1 << Int.random(in: 1...12, using: &random))
+      if !check(value) { return }
+    }
+    XCTAssertEqual(ECMAScriptNumber.string(92_885_786_125_887.375), "92885786125887.38")
+  }
+
+  /// The exact path answers for nearly every value in its range.
   func testExactPathCoverage() {
     var random = SeededGenerator(seed: 4)
     var answered = 0

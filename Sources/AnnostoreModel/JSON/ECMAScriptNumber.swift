@@ -145,7 +145,7 @@ public enum ECMAScriptNumber {
   /// reads back as value exactly when |R × 2^s - m × 10^p| < 10^p / 2 (ties to even m).
   /// The interval around value is symmetric (not a power of two), so the nearest k-digit
   /// decimal reads back whenever any k-digit decimal does: trying k = 15, 16, 17 in turn
-  /// gives ECMAScript's shortest-then-closest digits. Exact ties defer to the slow path.
+  /// gives ECMAScript's shortest-then-closest digits (between two equally close, the even).
   static func exactDecimal(_ value: Double) -> Decimal? {
     guard value >= 0.001 && value < 1e15 else { return nil }
     let bits = value.bitPattern
@@ -187,11 +187,12 @@ public enum ECMAScriptNumber {
       let quotient = (high << UInt64(64 - shift)) | (low >> UInt64(shift))
       let remainder = low & ((1 << UInt64(shift)) - 1)
       let half: UInt64 = 1 << UInt64(shift - 1)
-      if remainder == half {
-        if significant == 15 { continue }  // no 15-digit decimal reads back (see above)
-        return nil
+      if remainder == half && significant == 15 {
+        continue  // halfway between two 15-digit decimals: neither reads back
       }
-      let rounded = remainder > half ? quotient + 1 : quotient
+      // Nearest; exactly halfway, the even one (ECMA-262: "choose the one that is even").
+      let rounded =
+        remainder > half || (remainder == half && quotient & 1 == 1) ? quotient + 1 : quotient
       guard
         readsBack(
           rounded, shift: shift, power: tenPower, productHigh: high, productLow: low,
