@@ -23,14 +23,15 @@ final class PackFileSink: @unchecked Sendable {
   private var offsets: [UInt64] = []
   private var crcs: [UInt32] = []
 
-  /// The finished pack, still under its temporary name, and what its index needs.
-  struct Finished {
-    var file: PosixFile
-    var checksum: ObjectID
+  /// Where each object is in the pack, in pack order: what its index needs.
+  struct Entries {
     var ids: [ObjectID]
     var offsets: [UInt64]
     var crcs: [UInt32]
   }
+
+  /// The pack's checksum, once `seal` has had it computed.
+  private var checksum: ObjectID?
 
   /// Creates `<directory>/tmp_pack_XXXXXX` and writes a pack header with a count of 0
   /// (patched by `finish`).
@@ -66,9 +67,10 @@ final class PackFileSink: @unchecked Sendable {
     }
   }
 
-  /// Waits for every batch, patches the object count, appends the SHA-1 trailer and syncs.
-  /// Returns nil (and removes the file) when the pack holds no object.
-  func finish() throws -> Finished? {
+  /// Waits for every batch and patches the object count into the header, then starts
+  /// appending the SHA-1 trailer and syncing in the background (see `sealedPack`). Returns
+  /// the entries, or nil (and removes the file) when the pack holds no object.
+  func seal() throws -> Entries? {
     queue.sync {}
     try rethrowFailure()
     guard !ids.isEmpty else {
@@ -80,15 +82,34 @@ final class PackFileSink: @unchecked Sendable {
     }
     var count = UInt32(ids.count).bigEndian
     try withUnsafeBytes(of: &count) { try file.write($0, at: 8) }
-    let checksum = try checksumOfFile()
-    try checksum.rawBytes.withUnsafeBytes { try file.write($0) }
-    try file.setMode(0o444)
-    try file.sync()
-    let finished = Finished(file: file, checksum: checksum, ids: ids, offsets: offsets, crcs: crcs)
+    let entries = Entries(ids: ids, offsets: offsets, crcs: crcs)
     ids = []
     offsets = []
     crcs = []
-    return finished
+    queue.async { [self] in
+      do {
+        let sum = try checksumOfFile()
+        try sum.rawBytes.withUnsafeBytes { try file.write($0) }
+        try file.setMode(0o444)
+        try file.sync()
+        try file.close()
+        checksum = sum
+      } catch {
+        record(error)
+      }
+    }
+    return entries
+  }
+
+  /// Waits for the work `seal` started; returns the complete, synced, closed pack file
+  /// (still under its temporary name) and its checksum.
+  func sealedPack() throws -> (file: PosixFile, checksum: ObjectID) {
+    queue.sync {}
+    try rethrowFailure()
+    guard let checksum else {
+      throw GitError(call: "PackWriter.install", message: "the pack was not sealed")
+    }
+    return (file, checksum)
   }
 
   /// Waits for running work, then closes and deletes the temporary file.

@@ -1,43 +1,67 @@
-// Writes a version-2 pack index (`.idx`) for a pack whose entries we wrote ourselves.
+// Lays out a version-2 pack index (`.idx`) for a pack whose entries we wrote ourselves.
 
-/// Builds `.idx` v2: magic `\377tOc`, version 2, 256-entry fan-out, sorted ids, CRC-32s,
-/// 4-byte offsets (with a table of 8-byte offsets for those at or past 2 GiB), the pack's
-/// checksum, and the index's own SHA-1.
-enum PackIndexWriter {
-  /// Writes the index of a pack holding the objects `ids` at `offsets` with entry CRCs
-  /// `crcs` (all three in pack order) to `file`.
-  static func write(
-    to file: PosixFile, ids: [ObjectID], offsets: [UInt64], crcs: [UInt32],
-    packChecksum: ObjectID
-  ) throws {
+/// A `.idx` v2 in memory: magic `\377tOc`, version 2, 256-entry fan-out, sorted ids,
+/// CRC-32s, 4-byte offsets (with a table of 8-byte offsets for those at or past 2 GiB), the
+/// pack's checksum, and the index's own SHA-1.
+///
+/// Everything but the two checksums is laid out by `init`, so that the slow part can run
+/// while the pack's checksum is still being computed.
+struct PackIndexLayout {
+  private var bytes: [UInt8]
+
+  /// Lays out the index of a pack holding the objects `ids` at `offsets` with entry CRCs
+  /// `crcs` (all three in pack order).
+  init(ids: [ObjectID], offsets: [UInt64], crcs: [UInt32]) {
     precondition(ids.count == offsets.count && ids.count == crcs.count)
-    let order = sortedOrder(ids)
-    var output = HashingOutput(file: file)
-
-    try output.append([0xff, 0x74, 0x4f, 0x63, 0, 0, 0, 2])
-    var fanout = [UInt32](repeating: 0, count: 256)
-    for id in ids { fanout[Int(id.firstByte)] += 1 }
-    var running: UInt32 = 0
-    for bucket in 0..<256 {
-      running += fanout[bucket]
-      try output.append(bigEndian: running)
-    }
-    for index in order { try output.append(ids[Int(index)]) }
-    for index in order { try output.append(bigEndian: crcs[Int(index)]) }
-    var largeOffsets: [UInt64] = []
-    for index in order {
-      let offset = offsets[Int(index)]
-      if offset < 0x8000_0000 {
-        try output.append(bigEndian: UInt32(offset))
-      } else {
-        try output.append(bigEndian: 0x8000_0000 | UInt32(largeOffsets.count))
-        largeOffsets.append(offset)
+    let count = ids.count
+    let largeCount = offsets.reduce(0) { $0 + ($1 >= 0x8000_0000 ? 1 : 0) }
+    let fanoutAt = 8
+    let namesAt = fanoutAt + 256 * 4
+    let crcsAt = namesAt + count * 20
+    let offsetsAt = crcsAt + count * 4
+    let largeAt = offsetsAt + count * 4
+    let checksumsAt = largeAt + largeCount * 8
+    let order = Self.sortedOrder(ids)
+    bytes = [UInt8](repeating: 0, count: checksumsAt + 40)
+    bytes.withUnsafeMutableBytes { out in
+      func store<T: FixedWidthInteger>(_ value: T, at offset: Int) {
+        out.storeBytes(of: value.bigEndian, toByteOffset: offset, as: T.self)
+      }
+      store(UInt32(0xff74_4f63), at: 0)
+      store(UInt32(2), at: 4)
+      var fanout = [UInt32](repeating: 0, count: 256)
+      for id in ids { fanout[Int(id.firstByte)] += 1 }
+      var running: UInt32 = 0
+      for bucket in 0..<256 {
+        running += fanout[bucket]
+        store(running, at: fanoutAt + 4 * bucket)
+      }
+      var large = 0
+      for (position, index) in order.enumerated() {
+        let index = Int(index)
+        ids[index].writeRawBytes(to: out.baseAddress! + namesAt + 20 * position)
+        store(crcs[index], at: crcsAt + 4 * position)
+        let offset = offsets[index]
+        if offset < 0x8000_0000 {
+          store(UInt32(offset), at: offsetsAt + 4 * position)
+        } else {
+          store(0x8000_0000 | UInt32(large), at: offsetsAt + 4 * position)
+          store(offset, at: largeAt + 8 * large)
+          large += 1
+        }
       }
     }
-    for offset in largeOffsets { try output.append(bigEndian: offset) }
-    try output.append(packChecksum)
-    let indexChecksum = try output.finishHashing()
-    try indexChecksum.rawBytes.withUnsafeBytes { try file.write($0) }
+  }
+
+  /// The complete index: stores the pack's checksum and then the SHA-1 of all before it.
+  mutating func finish(packChecksum: ObjectID) -> [UInt8] {
+    let end = bytes.count
+    bytes.withUnsafeMutableBytes { out in
+      packChecksum.writeRawBytes(to: out.baseAddress! + end - 40)
+      let own = GitObjectFormat.sha1(UnsafeRawBufferPointer(rebasing: out[0..<(end - 20)]))
+      own.writeRawBytes(to: out.baseAddress! + end - 20)
+    }
+    return bytes
   }
 
   /// Positions of `ids` in ascending id order: a counting sort on the first byte, then a
@@ -61,52 +85,5 @@ enum PackIndexWriter {
       }
     }
     return keyed.map(\.index)
-  }
-}
-
-/// Buffers writes to a file and hashes every byte that passes through.
-private struct HashingOutput {
-  private let file: PosixFile
-  private var buffer: [UInt8] = []
-  private var hash = SHA1Stream()
-
-  init(file: PosixFile) {
-    self.file = file
-    buffer.reserveCapacity(1 << 20)
-  }
-
-  mutating func append(_ bytes: [UInt8]) throws {
-    buffer.append(contentsOf: bytes)
-    try flushIfFull()
-  }
-
-  mutating func append(_ id: ObjectID) throws {
-    withUnsafeBytes(of: (id.bytes.0.bigEndian, id.bytes.1.bigEndian, id.bytes.2.bigEndian)) {
-      buffer.append(contentsOf: $0.prefix(20))
-    }
-    try flushIfFull()
-  }
-
-  mutating func append<T: FixedWidthInteger>(bigEndian value: T) throws {
-    withUnsafeBytes(of: value.bigEndian) { buffer.append(contentsOf: $0) }
-    try flushIfFull()
-  }
-
-  /// Writes what is buffered and returns the SHA-1 of everything appended.
-  mutating func finishHashing() throws -> ObjectID {
-    try flush()
-    return hash.finish()
-  }
-
-  private mutating func flushIfFull() throws {
-    if buffer.count >= 1 << 20 { try flush() }
-  }
-
-  private mutating func flush() throws {
-    try buffer.withUnsafeBytes { bytes in
-      hash.update(bytes)
-      try file.write(bytes)
-    }
-    buffer.removeAll(keepingCapacity: true)
   }
 }

@@ -77,16 +77,20 @@ public final class PackWriter {
         kind: .invalid)
     }
     closed = true
-    let finished: PackFileSink.Finished
+    let pack: (file: PosixFile, checksum: ObjectID)
+    var index: PackIndexLayout
     do {
       try submitPending()
-      guard let done = try sink.finish() else { return }
-      finished = done
+      guard let entries = try sink.seal() else { return }
+      // Laid out here while the sink's queue reads the pack back for its checksum.
+      index = PackIndexLayout(ids: entries.ids, offsets: entries.offsets, crcs: entries.crcs)
+      pack = try sink.sealedPack()
     } catch {
       sink.abandon()
       throw error
     }
-    try installFiles(finished)
+    try installFiles(
+      pack.file, checksum: pack.checksum, index: index.finish(packChecksum: pack.checksum))
     try gitCheck("git_odb_refresh", git_odb_refresh(repository.objectDatabase.pointer))
   }
 
@@ -109,15 +113,14 @@ public final class PackWriter {
 
   /// Renames the pack to `pack-<checksum>.pack`, then writes the index beside it and
   /// renames that last: git and libgit2 only see a pack once its `.idx` exists.
-  private func installFiles(_ pack: PackFileSink.Finished) throws {
-    let base = "\(packDirectory)/pack-\(pack.checksum.hex)"
+  private func installFiles(_ pack: PosixFile, checksum: ObjectID, index bytes: [UInt8]) throws {
+    let base = "\(packDirectory)/pack-\(checksum.hex)"
     let packPath = base + ".pack"
     let packExisted = access(packPath, F_OK) == 0
     do {
-      try pack.file.close()
-      try pack.file.rename(to: packPath)
+      try pack.rename(to: packPath)
     } catch {
-      removeFileQuietly(pack.file.path)
+      removeFileQuietly(pack.path)
       throw error
     }
     let index: PosixFile
@@ -128,9 +131,7 @@ public final class PackWriter {
       throw error
     }
     do {
-      try PackIndexWriter.write(
-        to: index, ids: pack.ids, offsets: pack.offsets, crcs: pack.crcs,
-        packChecksum: pack.checksum)
+      try bytes.withUnsafeBytes { try index.write($0) }
       try index.setMode(0o444)
       try index.sync()
       try index.close()

@@ -84,7 +84,8 @@ extension Repository {
       call = "git_reference_create"
       code = git_reference_create(&out, repository.pointer, name, &newID, 0, message)
     }
-    if let out { git_reference_free(out) }
+    // The new reference is not needed; its owner frees it at once.
+    _ = out.map { GitHandle($0, .reference) }
     guard code < 0 else { return }
     let failure = GitError.libgit2(call: call, code: code)
     // Whatever libgit2 reports, a reference that does not hold `expected` is a lost race.

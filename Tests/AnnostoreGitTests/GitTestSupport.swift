@@ -104,14 +104,14 @@ let testCommitter = Signature(
 func sampleJSON(_ index: Int) -> [UInt8] {
   let id = String(format: "%024x", index &* 2_654_435_761)
   var text = "{\"_id\":\"\(id)\",\"channel\":\(index % 4),\"coordinates\":["
-  for point in 0..<4 {
+  for point in 0..<6 {
     let x = Double((index &* 7919 &+ point &* 104_729) % 409_600) / 100
     let y = Double((index &* 6133 &+ point &* 7727) % 409_600) / 100
-    text += "{\"x\":\(x),\"y\":\(y),\"z\":0}" + (point < 3 ? "," : "")
+    text += "{\"x\":\(x),\"y\":\(y),\"z\":0}" + (point < 5 ? "," : "")
   }
   text += "],\"datasetId\":\"65a1b2c3d4e5f60718293a4b\","
   text += "\"location\":{\"Time\":\(index % 50),\"XY\":\(index % 9),\"Z\":0},"
-  text += "\"shape\":\"polygon\",\"tags\":[\"nucleus\",\"cell\"]}\n"
+  text += "\"name\":\"cell \(index)\",\"shape\":\"polygon\",\"tags\":[\"nucleus\",\"cell\"]}\n"
   return Array(text.utf8)
 }
 
