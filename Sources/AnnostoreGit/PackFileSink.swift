@@ -6,9 +6,10 @@ import Foundation
 
 /// A temporary pack file being filled by a background queue.
 ///
-/// Thread safety: `submit`, `finish` and `abandon` are called from the owning PackWriter's
-/// thread; everything else in this class (the file, lanes, entry tables) is touched only by
-/// jobs on `queue`, or by the owner after draining `queue`. `failure` is guarded by `lock`.
+/// Thread safety: `submit`, `seal`, `sealedPack` and `abandon` are called from the owning
+/// PackWriter's thread; everything else in this class (the file, lanes, entry tables,
+/// checksum) is touched only by jobs on `queue`, or by the owner after draining `queue`
+/// with `queue.sync {}`. `failure` is guarded by `lock`.
 final class PackFileSink: @unchecked Sendable {
   private let file: PosixFile
   private let queue = DispatchQueue(label: "annostore.pack-writer", qos: .userInitiated)
@@ -34,22 +35,19 @@ final class PackFileSink: @unchecked Sendable {
   private var checksum: ObjectID?
 
   /// Creates `<directory>/tmp_pack_XXXXXX` and writes a pack header with a count of 0
-  /// (patched by `finish`).
+  /// (patched by `seal`).
   init(directory: String) throws {
     file = try PosixFile.createTemporary(in: directory, prefix: "tmp_pack_")
     let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
     lanes = try (0..<cores).map { _ in try PackCompressionLane() }
-    var header: [UInt8] = Array("PACK".utf8) + [0, 0, 0, 2, 0, 0, 0, 0]
+    let header: [UInt8] = Array("PACK".utf8) + [0, 0, 0, 2, 0, 0, 0, 0]
     do {
-      try header.withUnsafeMutableBytes { try file.write(UnsafeRawBufferPointer($0)) }
+      try header.withUnsafeBytes { try file.write($0) }
     } catch {
       removeFileQuietly(file.path)
       throw error
     }
   }
-
-  /// The temporary file's path.
-  var path: String { file.path }
 
   /// Queues a batch for compression and writing; waits while two batches are in flight.
   /// Throws the error of an earlier batch, if one failed.

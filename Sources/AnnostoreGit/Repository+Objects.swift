@@ -67,6 +67,13 @@ extension Repository {
     }
   }
 
+  /// Whether the object database already holds `id` (packed or loose), without reading it,
+  /// so that a writer can leave out objects an earlier pack already stored.
+  public func contains(_ id: ObjectID) -> Bool {
+    var oid = id.gitOID
+    return git_odb_exists(objectDatabase.pointer, &oid) != 0
+  }
+
   /// The entry at a slash-separated `path` inside `tree`, nil if absent.
   public func entry(atPath path: String, inTree tree: ObjectID) throws -> TreeEntry? {
     try lookupTree(tree).use { tree in

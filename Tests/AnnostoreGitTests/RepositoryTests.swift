@@ -155,6 +155,10 @@ final class RepositoryTests: XCTestCase {
     XCTAssertNil(try repository.entry(atPath: "datasets/nope.json", inTree: info.tree))
     XCTAssertNil(try repository.entry(atPath: "\(path)/deeper", inTree: info.tree))
 
+    XCTAssertTrue(repository.contains(entry.id))
+    XCTAssertTrue(repository.contains(commits[0]))
+    XCTAssertFalse(repository.contains(GitObjectFormat.id(of: .blob, Array("absent".utf8))))
+
     let object = try repository.object(info.tree)
     XCTAssertEqual(object.kind, .tree)
     XCTAssertEqual(GitObjectFormat.id(of: .tree, object.bytes), info.tree)
