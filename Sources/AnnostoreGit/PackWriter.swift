@@ -23,6 +23,7 @@ public final class PackWriter {
   private let packDirectory: String
   private let sink: PackFileSink
   private var seen = Set<ObjectID>()
+  private var distinctCount = 0
   private var pending: [PendingObject] = []
   private var pendingBytes = 0
   private var closed = false
@@ -58,6 +59,7 @@ public final class PackWriter {
         kind: .invalid)
     }
     guard seen.insert(id).inserted else { return }
+    distinctCount += 1
     pending.append(PendingObject(kind: kind, content: content, id: id))
     pendingBytes += content.count
     if pending.count >= Self.batchObjectLimit || pendingBytes >= Self.batchByteLimit {
@@ -66,7 +68,7 @@ public final class PackWriter {
   }
 
   /// How many distinct objects have been added.
-  public var objectCount: Int { seen.count }
+  public var objectCount: Int { distinctCount }
 
   /// Finishes the pack and its `.idx` and moves both into place (index last), so every
   /// added object becomes readable through the repository. With no objects, writes nothing.
@@ -77,6 +79,8 @@ public final class PackWriter {
         kind: .invalid)
     }
     closed = true
+    // The index is built next; the de-duplication set is no longer needed.
+    seen = []
     let pack: (file: PosixFile, checksum: ObjectID)
     var index: PackIndexLayout
     do {
@@ -99,6 +103,7 @@ public final class PackWriter {
     guard !closed else { return }
     closed = true
     pending = []
+    seen = []
     sink.abandon()
   }
 
