@@ -88,8 +88,14 @@ extension Repository {
     _ = out.map { GitHandle($0, .reference) }
     guard code < 0 else { return }
     let failure = GitError.libgit2(call: call, code: code)
-    // Whatever libgit2 reports, a reference that does not hold `expected` is a lost race.
-    let current = try? reference(name)
+    // Whatever libgit2 reports, a reference that does not hold `expected` is a lost race;
+    // if even reading it fails (say, an invalid name), libgit2's own error stands.
+    let current: ObjectID?
+    do {
+      current = try reference(name)
+    } catch {
+      throw failure
+    }
     if failure.kind == .exists || failure.kind == .conflict || current != expected {
       let now = current.map { "points at \($0)" } ?? "does not exist"
       let wanted = expected.map { "at \($0)" } ?? "to be absent"

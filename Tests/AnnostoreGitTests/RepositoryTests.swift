@@ -67,6 +67,11 @@ final class RepositoryTests: XCTestCase {
         "refs/heads/absent", to: third, expected: second, message: "absent")
     }
     XCTAssertNil(try repository.reference("refs/heads/absent"))
+    let invalid = assertGitError(.invalid) {
+      try repository.updateReference(
+        "refs/heads/bad..name", to: third, expected: first, message: "")
+    }
+    XCTAssertEqual(invalid?.call, "git_reference_create_matching")
 
     try repository.updateReference(branch, to: second, expected: first, message: "advance")
     XCTAssertEqual(try repository.reference(branch), second)
