@@ -3,7 +3,7 @@
 extension ObjectID {
   /// The id whose 20 raw bytes start at `raw` (git's binary form, as in trees and `.idx`).
   /// `raw` must hold at least 20 bytes; only the first 20 are read.
-  public init(rawBytes raw: UnsafeRawBufferPointer) {
+  init(rawBytes raw: UnsafeRawBufferPointer) {
     precondition(raw.count >= 20, "an object id needs 20 bytes")
     let a = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
     let b = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
