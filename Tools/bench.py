@@ -297,7 +297,8 @@ def table(rows):
                       f"{row['ratio']:.3f}" if row["ratio"] is not None else "-",
                       f"{row['annostore_peak_mb']:.0f}" if unit == "s" else "-", row["target"], ok])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    rendered = [" | ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
+    rendered = [" | ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+                for line in lines]
     rendered.insert(1, "-+-".join("-" * width for width in widths))
     return "\n".join(rendered)
 

@@ -182,7 +182,7 @@ def outline(rng, cx, cy, radius):
 def area_perimeter(ring):
     """Shoelace area and perimeter of a closed-by-convention ring."""
     area = perimeter = 0.0
-    for a, b in zip(ring, ring[1:] + ring[:1]):
+    for a, b in zip(ring, ring[1:] + ring[:1], strict=True):
         area += a["x"] * b["y"] - b["x"] * a["y"]
         perimeter += math.hypot(b["x"] - a["x"], b["y"] - a["y"])
     return abs(area) / 2.0, perimeter

@@ -7,7 +7,6 @@ missing binary fails every test.
     swift build && python3 -m pytest Tests/e2e
 """
 
-import functools
 import os
 import shutil
 import subprocess
@@ -15,8 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from e2e_support import DATASET, REPO, SAMPLE, TOOLS, Schemas, git, isolated_git_env
+from e2e_support import DATASET, ISOLATED_ENV, REPO, SAMPLE, TOOLS, Schemas
 
 BINARY = Path(os.environ.get("ANNOSTORE_BIN", REPO / ".build" / "debug" / "annostore"))
 TIMEOUT = 600
@@ -37,12 +35,6 @@ def annostore_binary():
     return BINARY
 
 
-@pytest.fixture(scope="session")
-def env(tmp_path_factory):
-    """An environment isolated from the user's and the system's git configuration."""
-    return isolated_git_env(tmp_path_factory.mktemp("home"))
-
-
 class Runner:
     """Runs annostore: `run(args, ok=True)` returns the CompletedProcess.
 
@@ -50,13 +42,10 @@ class Runner:
     nothing. Output is text unless `binary=True`.
     """
 
-    def __init__(self, env):
-        self.env = env
-
     def __call__(self, args, ok=True, cwd=None, env=None, binary=False):
         command = [str(BINARY), *map(str, args)]
         result = subprocess.run(
-            command, cwd=cwd, env={**self.env, **(env or {})}, capture_output=True, timeout=TIMEOUT, check=False
+            command, cwd=cwd, env={**ISOLATED_ENV, **(env or {})}, capture_output=True, timeout=TIMEOUT, check=False
         )
         if not binary:
             result.stdout = result.stdout.decode("utf-8", errors="replace")
@@ -72,14 +61,8 @@ class Runner:
 
 
 @pytest.fixture(scope="session")
-def run(env):
-    return Runner(env)
-
-
-@pytest.fixture(scope="session")
-def git_in(env):
-    """`git_in(store, *args)`: git on a bare store in the isolated environment."""
-    return functools.partial(git, env=env)
+def run():
+    return Runner()
 
 
 @pytest.fixture(scope="session")

@@ -5,11 +5,14 @@ should hold with the project's independent tools (Tools/canonical_json.py,
 Tools/store_layout.py), and compare exports by meaning.
 """
 
+import atexit
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
@@ -39,6 +42,18 @@ RECORD_SCHEMAS = {
 }
 
 
+def _isolated_env():
+    """An environment where git and annostore see no user or system configuration."""
+    home = tempfile.mkdtemp(prefix="annostore-e2e-home-")
+    atexit.register(shutil.rmtree, home, True)
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GIT_", "ANNOSTORE_"))}
+    env.update(GIT_CONFIG_NOSYSTEM="1", HOME=home, XDG_CONFIG_HOME=os.path.join(home, ".config"), TZ="UTC")
+    return env
+
+
+ISOLATED_ENV = _isolated_env()
+
+
 def load(path):
     """Parses a JSON file."""
     return json.loads(Path(path).read_bytes())
@@ -48,12 +63,13 @@ def load(path):
 
 
 def git(store, *args, text=True, input=None, env=None):
-    """Runs git on the bare repository `store`; returns its stdout (fails on error)."""
+    """Runs git on the repository `store` in ISOLATED_ENV (plus `env`); returns its
+    stdout, failing the test on an error."""
     result = subprocess.run(
         ["git", "--git-dir", str(store), *map(str, args)],
         input=input,
         capture_output=True,
-        env=env,
+        env={**ISOLATED_ENV, **(env or {})},
         check=False,
     )
     if result.returncode != 0:
@@ -68,7 +84,7 @@ def tree_files(store, rev="HEAD"):
     ids = [meta.split()[2] for meta, _ in entries]
     blobs = git(store, "cat-file", "--batch", input="".join(i + "\n" for i in ids).encode(), text=False)
     files, offset = {}, 0
-    for (_, path), object_id in zip(entries, ids):
+    for (_, path), object_id in zip(entries, ids, strict=True):
         header_end = blobs.index(b"\n", offset)
         found, kind, size = blobs[offset:header_end].decode().split()
         assert found == object_id and kind == "blob", f"{path}: {found} {kind}"
@@ -81,9 +97,7 @@ def tree_files(store, rev="HEAD"):
 def store_state(store):
     """What a refused write must leave exactly as it was: HEAD, refs and every file
     under objects/ with its size."""
-    head = subprocess.run(
-        ["git", "--git-dir", str(store), "rev-parse", "--verify", "-q", "HEAD"], capture_output=True, text=True
-    ).stdout.strip()
+    head = git(store, "rev-parse", "HEAD").strip()
     objects = Path(store) / "objects"
     listing = sorted(
         (str(path.relative_to(objects)), path.stat().st_size) for path in objects.rglob("*") if path.is_file()
@@ -208,13 +222,6 @@ def raw_numbers(data):
 
     json.loads(data, parse_int=keep, parse_float=keep)
     return found
-
-
-def isolated_git_env(home):
-    """An environment where git and annostore see no user or system configuration."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("GIT_", "ANNOSTORE_"))}
-    env.update(GIT_CONFIG_NOSYSTEM="1", HOME=str(home), XDG_CONFIG_HOME=str(Path(home) / ".config"), TZ="UTC")
-    return env
 
 
 def dropped_report(output):

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-
 from e2e_support import DATASET, SAMPLE, load, store_state
 
 SAMPLE_BYTES = SAMPLE.read_bytes()

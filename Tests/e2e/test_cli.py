@@ -5,8 +5,7 @@ import json
 import subprocess
 
 import pytest
-
-from e2e_support import DATASET, SAMPLE, load
+from e2e_support import DATASET, SAMPLE, git, load
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +23,11 @@ def two_commits(run, tmp_path_factory):
     return store
 
 
-def test_log_json(run, git_in, schemas, two_commits):
+def test_log_json(run, schemas, two_commits):
     log = json.loads(run(["-C", two_commits, "log", "--json"]).stdout)
     assert schemas.errors("log", log) == []
     newest, oldest = log
-    assert newest["commit"] == git_in(two_commits, "rev-parse", "HEAD").strip()
+    assert newest["commit"] == git(two_commits, "rev-parse", "HEAD").strip()
     assert newest["parents"] == [oldest["commit"]] and oldest["parents"] == []
     assert (newest["message"].strip(), oldest["message"].strip()) == ("second", "first")
     assert newest["author"]["name"] == "Ada Lovelace" and newest["author"]["email"] == "ada@example.org"

@@ -4,7 +4,16 @@ dropped and counted, never stored dangling (real NimbusImage exports carry them)
 import json
 import re
 
-from e2e_support import ANNOTATIONS_ONLY, DATASET, SAMPLE, dropped_report, expected_files, layout_problems, load, tree_files
+from e2e_support import (
+    ANNOTATIONS_ONLY,
+    DATASET,
+    SAMPLE,
+    dropped_report,
+    expected_files,
+    layout_problems,
+    load,
+    tree_files,
+)
 
 MISSING = ["ffffffffffffffffffffff01", "ffffffffffffffffffffff02"]
 

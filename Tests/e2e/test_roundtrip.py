@@ -4,7 +4,6 @@ bytes every time, equal in meaning to the input, in id order with canonical numb
 import json
 
 import pytest
-
 from e2e_support import ANNOTATIONS_ONLY, DATASET, LEGACY, SAMPLE, canonical_json, load, meaning, raw_numbers
 from export_reader import SECTIONS, VALUES
 

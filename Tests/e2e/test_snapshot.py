@@ -3,35 +3,45 @@ was, an unchanged export makes no commit, an edited one makes a commit on top.""
 
 import json
 
-from e2e_support import ANNOTATIONS_ONLY, DATASET, FIXTURES, SAMPLE, expected_files, load, said_nothing_changed, tree_files
+from e2e_support import (
+    ANNOTATIONS_ONLY,
+    DATASET,
+    FIXTURES,
+    SAMPLE,
+    expected_files,
+    git,
+    load,
+    said_nothing_changed,
+    tree_files,
+)
 
 
-def head(git_in, store):
-    return git_in(store, "rev-parse", "HEAD").strip()
+def head(store):
+    return git(store, "rev-parse", "HEAD").strip()
 
 
-def test_the_same_export_again_changes_nothing(run, git_in, copy_store, sample_store):
+def test_the_same_export_again_changes_nothing(run, copy_store, sample_store):
     store = copy_store(sample_store)
-    before = head(git_in, store)
+    before = head(store)
     for same in (SAMPLE, FIXTURES / "sample-export.pretty.json"):
         result = run(["-C", store, "commit", same, "--dataset", DATASET, "-m", "again"])
         assert said_nothing_changed(result), result.stdout + result.stderr
-        assert head(git_in, store) == before
-    assert git_in(store, "rev-list", "--count", "HEAD").strip() == "1"
+        assert head(store) == before
+    assert git(store, "rev-list", "--count", "HEAD").strip() == "1"
 
 
-def test_a_missing_key_keeps_that_part(run, git_in, copy_store, sample_store, tmp_path):
+def test_a_missing_key_keeps_that_part(run, copy_store, sample_store, tmp_path):
     store = copy_store(sample_store)
-    before, files = head(git_in, store), tree_files(store)
+    before, files = head(store), tree_files(store)
     result = run(["-C", store, "commit", ANNOTATIONS_ONLY, "--dataset", DATASET])
     assert said_nothing_changed(result), "the annotations are those already stored"
-    assert head(git_in, store) == before
+    assert head(store) == before
 
     edited = load(ANNOTATIONS_ONLY)
     edited["annotations"][3]["tags"].append("reviewed")
     (tmp_path / "edited.json").write_text(json.dumps(edited))
     run(["-C", store, "commit", tmp_path / "edited.json", "--dataset", DATASET, "-m", "reviewed"])
-    assert git_in(store, "rev-parse", "HEAD^").strip() == before
+    assert git(store, "rev-parse", "HEAD^").strip() == before
     after = tree_files(store)
     changed = sorted(path for path in set(files) | set(after) if files.get(path) != after.get(path))
     assert len(changed) == 1 and changed[0].endswith(f"/{edited['annotations'][3]['_id']}.json"), changed
@@ -40,9 +50,9 @@ def test_a_missing_key_keeps_that_part(run, git_in, copy_store, sample_store, tm
     assert after == expected_files(whole)
 
 
-def test_an_edited_export_makes_a_commit_on_top(run, git_in, copy_store, sample_store, tmp_path):
+def test_an_edited_export_makes_a_commit_on_top(run, copy_store, sample_store, tmp_path):
     store = copy_store(sample_store)
-    before = head(git_in, store)
+    before = head(store)
     edited = load(SAMPLE)
     moved = edited["annotations"][1]
     moved["coordinates"] = [{**point, "x": point["x"] + 2.5} for point in moved["coordinates"]]
@@ -55,7 +65,7 @@ def test_an_edited_export_makes_a_commit_on_top(run, git_in, copy_store, sample_
 
     result = run(["-C", store, "commit", tmp_path / "edited.json", "--dataset", DATASET, "-m", "re-analysis"])
     assert not said_nothing_changed(result)
-    assert git_in(store, "rev-parse", "HEAD^").strip() == before
-    assert git_in(store, "log", "-1", "--format=%B").strip() == "re-analysis"
+    assert git(store, "rev-parse", "HEAD^").strip() == before
+    assert git(store, "log", "-1", "--format=%B").strip() == "re-analysis"
     assert tree_files(store) == expected_files(edited)
     assert tree_files(store, "HEAD~1") == expected_files(load(SAMPLE))

@@ -2,7 +2,6 @@
 corrupt or a file is not canonical, not valid or refers to a missing annotation."""
 
 import json
-import os
 import re
 
 from e2e_support import DATASET, canonical_json, git, shard
@@ -39,7 +38,7 @@ def commit_with_file(store, path, data):
     """Commits, with git plumbing, HEAD's tree with `path` holding `data`."""
     blob = git(store, "hash-object", "-w", "--stdin", input=data).strip()
     tree = replace_in_tree(store, "HEAD^{tree}", path.split("/"), blob)
-    commit = git(store, "commit-tree", tree, "-p", "HEAD", "-m", "tampered", env={**os.environ, **IDENTITY}).strip()
+    commit = git(store, "commit-tree", tree, "-p", "HEAD", "-m", "tampered", env=IDENTITY).strip()
     git(store, "update-ref", "refs/heads/main", commit)
 
 
