@@ -1,8 +1,9 @@
 /// Small type checks shared by the NimbusImage record validators.
 enum RecordChecks {
   static func child(_ pointer: String, _ key: String) -> String {
-    pointer + "/" + key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(
-      of: "/", with: "~1")
+    pointer + "/"
+      + key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(
+        of: "/", with: "~1")
   }
 
   static func members(_ value: JSONValue, _ what: String, at pointer: String) throws(RecordError)

@@ -1,5 +1,6 @@
 import AnnostoreGit
 import AnnostoreModel
+import Foundation
 
 /// What reading an export produced: for each part it carried, its records (id → blob id).
 struct IngestedExport {
@@ -31,12 +32,7 @@ struct ExportIngest {
     var result = IngestedExport()
     let noID = ObjectID(bytes: (0, 0, 0))
     do {
-      try ExportReader(path: file).read(
-        progress: { bytes in
-          result.bytesRead = bytes
-          progress?(bytes)
-        }
-      ) { event in
+      try ExportReader(path: file).read(progress: progress) { event in
         switch event {
         case .sectionStart(let section):
           result.sections.insert(section)
@@ -104,6 +100,7 @@ struct ExportIngest {
         .badInput, "\(error.path): \(error.message)",
         hint: "Check the path of the export file.")
     }
+    result.bytesRead = fileSize(file)
     return result
   }
 
@@ -129,4 +126,9 @@ extension RecordKind {
     case .values: return "property-values"
     }
   }
+}
+
+/// The size of a file in bytes, 0 when unknown.
+func fileSize(_ path: String) -> Int {
+  ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
 }
