@@ -89,16 +89,34 @@ struct KnownHosts {
     func matches(_ hostName: String) -> Bool {
       if patterns.hasPrefix("|1|") { return Self.hashedMatch(patterns, hostName) }
       var matched = false
+      let name = Array(hostName.lowercased().utf8)
       for pattern in patterns.split(separator: ",") {
-        if pattern.hasPrefix("!") {
-          if fnmatch(String(pattern.dropFirst()).lowercased(), hostName.lowercased(), 0) == 0 {
-            return false
-          }
-        } else if fnmatch(String(pattern).lowercased(), hostName.lowercased(), 0) == 0 {
-          matched = true
-        }
+        let negated = pattern.hasPrefix("!")
+        let glob = Array((negated ? pattern.dropFirst() : pattern).lowercased().utf8)
+        guard Self.glob(glob[...], matches: name[...]) else { continue }
+        if negated { return false }
+        matched = true
       }
       return matched
+    }
+
+    /// OpenSSH's host pattern matching: `*` any run, `?` any one character, everything
+    /// else (brackets included, as in `[host]:port`) literal.
+    static func glob(_ pattern: ArraySlice<UInt8>, matches name: ArraySlice<UInt8>) -> Bool {
+      guard let first = pattern.first else { return name.isEmpty }
+      if first == UInt8(ascii: "*") {
+        let rest = pattern.dropFirst()
+        var tail = name
+        while true {
+          if glob(rest, matches: tail) { return true }
+          guard !tail.isEmpty else { return false }
+          tail = tail.dropFirst()
+        }
+      }
+      guard let head = name.first, first == UInt8(ascii: "?") || first == head else {
+        return false
+      }
+      return glob(pattern.dropFirst(), matches: name.dropFirst())
     }
 
     /// `|1|base64(salt)|base64(HMAC-SHA1(salt, host))`.
