@@ -37,7 +37,8 @@ extension RemoteSession {
   /// offered once: libgit2 asks again after a refusal, and the second request for the same
   /// thing ends the operation with an authentication failure instead of a loop.
   func acquireCredential(
-    _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, usernameFromURL: String?, allowed: UInt32
+    _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, usernameFromURL: String?,
+    allowed: UInt32
   ) -> Int32 {
     let host = url.host ?? url.text
     if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 {

@@ -111,9 +111,13 @@ final class RemoteSession {
   }
 
   /// Runs a libgit2 call that uses callbacks installed from this session, keeping the
-  /// session alive until it returns.
+  /// session alive until it returns. A connection the other side drops must be an error
+  /// from a write, not a SIGPIPE that kills the process halfway: the signal is ignored for
+  /// the duration of the call.
   func run(_ body: () -> Int32) -> Int32 {
-    withExtendedLifetime(self) { body() }
+    let previous = signal(SIGPIPE, SIG_IGN)
+    defer { signal(SIGPIPE, previous) }
+    return withExtendedLifetime(self) { body() }
   }
 
   /// The error for a failed libgit2 remote call: a callback's own refusal first, else
@@ -150,7 +154,12 @@ final class RemoteSession {
     progress(value)
   }
 
-  private static func nonZero(_ oid: UnsafePointer<git_oid>) -> ObjectID? {
+  static func nonZero(_ oid: UnsafePointer<git_oid>) -> ObjectID? {
     git_oid_is_zero(oid) != 0 ? nil : ObjectID(oid)
+  }
+
+  /// The id `oid` holds, nil for the all-zero id (no object).
+  static func nonZero(_ oid: git_oid) -> ObjectID? {
+    withUnsafePointer(to: oid) { nonZero($0) }
   }
 }

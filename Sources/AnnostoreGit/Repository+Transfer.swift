@@ -73,10 +73,8 @@ extension Repository {
         guard let update = updates[index]?.pointee else { continue }
         session.pushed.append(
           ReferenceUpdate(
-            name: String(cString: update.dst_refname),
-            old: withUnsafePointer(to: update.src) { git_oid_is_zero($0) != 0 ? nil : ObjectID($0) },
-            new: withUnsafePointer(to: update.dst) { git_oid_is_zero($0) != 0 ? nil : ObjectID($0) }
-          ))
+            name: String(cString: update.dst_refname), old: RemoteSession.nonZero(update.src),
+            new: RemoteSession.nonZero(update.dst)))
       }
       return 0
     }
@@ -114,7 +112,9 @@ func withStringArray<R>(_ strings: [String], _ body: (inout git_strarray) throws
   -> R
 {
   var pointers = strings.map { strdup($0) }
-  defer { pointers.forEach { free($0) } }
+  defer {
+    for pointer in pointers { free(pointer) }
+  }
   return try pointers.withUnsafeMutableBufferPointer { buffer in
     var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
     return try body(&array)

@@ -224,12 +224,12 @@ class CuttingProxy:
     def __init__(self, target_port, limit, direction):
         self.target_port, self.limit, self.direction = target_port, limit, direction
         self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(8)
         self.port = self.listener.getsockname()[1]
         self.cut = threading.Event()
         self.closed = False
+        self.connections = []  # bytes relayed per connection: {"down": n, "up": n}
         self.thread = threading.Thread(target=self._accept, daemon=True)
 
     def __enter__(self):
@@ -237,7 +237,14 @@ class CuttingProxy:
         return self
 
     def __exit__(self, *exc):
+        # shutdown() wakes the thread blocked in accept(); a bare close() would leave the
+        # socket listening until then, and a later proxy could be given the same port.
         self.closed = True
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.thread.join(timeout=10)
         self.listener.close()
 
     def _accept(self):
@@ -251,6 +258,7 @@ class CuttingProxy:
     def _relay(self, client):
         server = socket.create_connection(("127.0.0.1", self.target_port))
         counted = {"down": 0, "up": 0}
+        self.connections.append(counted)
         try:
             while True:
                 ready, _, _ = select.select([client, server], [], [], 30)
