@@ -48,9 +48,18 @@ extension Store {
     }
     let url = RemoteURL(remote.pushURL ?? remote.url)
     do {
-      let result = try repository.push(
-        remote: remote.name, refspecs: refspecs, access: options.access(config: repository),
-        progress: options.progress)
+      let result: PushResult
+      if let local = Repository.localPath(ofRemoteURL: url.text) {
+        // A store used as a remote is written under its own lock, like any write to it.
+        let remoteLock = Self.isStore(at: local) ? try StoreLock(storePath: local) : nil
+        defer { remoteLock?.release() }
+        result = try repository.pushLocally(
+          remote: remote.name, path: local, refspecs: refspecs, progress: options.progress)
+      } else {
+        result = try repository.push(
+          remote: remote.name, refspecs: refspecs, access: options.access(config: repository),
+          progress: options.progress)
+      }
       return PushReport(
         remote: remote.name, url: url.redacted, branch: branch,
         changes: result.updates.map(ReferenceChange.init), sentObjects: result.sentObjects,
