@@ -287,7 +287,7 @@ ROWS = [
 
 def table(rows):
     """The rows as an aligned text table."""
-    header = ["operation", "annostore", "baseline", "baseline", "ratio", "peak MB", "target", "ok?"]
+    header = ["operation", "annostore s", "baseline", "baseline s", "ratio", "peak MB", "target", "ok?"]
     lines = [header]
     for row in rows:
         unit = row["unit"]
