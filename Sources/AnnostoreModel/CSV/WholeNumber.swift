@@ -40,7 +40,9 @@ enum WholeNumber {
     let significand = magnitude.significandBitPattern | (1 << 52)
     var shift = Int(magnitude.exponent) - 52
     let base: UInt64 = 1_000_000_000
-    var limbs: [UInt64] = [significand % base, (significand / base) % base, significand / base / base]
+    var limbs: [UInt64] = [
+      significand % base, (significand / base) % base, significand / base / base,
+    ]
     while shift > 0 {
       let step = min(shift, 29)
       shift -= step
