@@ -13,7 +13,7 @@ public enum PropertyColumnName {
       let ids = properties.filter { $0.value == name }.map(\.key).sorted()
       if ids.count > 1 {
         throw CSVSelectionError(
-          "several properties are named \"\(name)\" (\(ids.joined(separator: ", ")))",
+          .ambiguous, "several properties are named \"\(name)\" (\(ids.joined(separator: ", ")))",
           hint: "Name the column by property id instead: --path \(ids[0])"
             + parts[count...].map { "." + $0 }.joined())
       }
@@ -21,7 +21,7 @@ public enum PropertyColumnName {
     }
     let known = Set(properties.values).sorted().map { "\"\($0)\"" }.joined(separator: ", ")
     throw CSVSelectionError(
-      "no property is named \"\(parts[0])\" (nor any longer part of \"\(column)\")",
+      .unknown, "no property is named \"\(parts[0])\" (nor any longer part of \"\(column)\")",
       hint: known.isEmpty
         ? "The dataset has no properties." : "Properties of the dataset: \(known).")
   }
@@ -42,11 +42,12 @@ public enum PropertyColumnName {
   public static func parseDotted(_ text: String) throws(CSVSelectionError) -> PropertyPath {
     let components = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     guard let path = PropertyPath(components: components) else {
-      throw CSVSelectionError("empty property path", hint: "Write it as PROPERTYID.sub.sub.")
+      throw CSVSelectionError(
+        .invalid, "empty property path", hint: "Write it as PROPERTYID.sub.sub.")
     }
     if let problem = RecordID.problem(with: path.propertyID) {
       throw CSVSelectionError(
-        "property path \"\(text)\": \(problem)", hint: "Write it as PROPERTYID.sub.sub.")
+        .invalid, "property path \"\(text)\": \(problem)", hint: "Write it as PROPERTYID.sub.sub.")
     }
     return path
   }
@@ -54,9 +55,21 @@ public enum PropertyColumnName {
 
 /// A property selection that names nothing in the dataset, with what to do instead.
 public struct CSVSelectionError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// What is wrong with the selection.
+  public enum Kind: Sendable, Equatable {
+    /// No property has the name.
+    case unknown
+    /// Several properties have the name.
+    case ambiguous
+    /// The text is not a path at all.
+    case invalid
+  }
+
+  public var kind: Kind
   public var message: String
   public var hint: String
-  public init(_ message: String, hint: String) {
+  public init(_ kind: Kind, _ message: String, hint: String) {
+    self.kind = kind
     self.message = message
     self.hint = hint
   }
