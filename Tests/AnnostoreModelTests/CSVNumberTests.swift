@@ -25,7 +25,7 @@ import Testing
   }
 
   @Test func goldenTableFromPython() throws {
-    let table = try String(contentsOf: Fixtures.url("python-float-table.txt"), encoding: .utf8)
+    let table = try String(contentsOf: CSVFixtures.url("python-float-table.txt"), encoding: .utf8)
     #expect(table.split(separator: "\n").count > 4000)
     let failures = Self.compare(table: table)
     #expect(failures.isEmpty, "\(failures.count) mismatches, first: \(failures.prefix(5))")
@@ -49,7 +49,7 @@ import Testing
           out.append(f"{b:016x} {v!r} {c}")
       print("\\n".join(out))
       """
-    guard let table = Fixtures.runPython(script) else { return }  // no python3: golden only
+    guard let table = CSVFixtures.runPython(script) else { return }  // no python3: golden only
     #expect(table.split(separator: "\n").count > 25000)
     let failures = Self.compare(table: table)
     #expect(failures.isEmpty, "\(failures.count) mismatches, first: \(failures.prefix(5))")

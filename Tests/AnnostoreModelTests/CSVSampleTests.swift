@@ -6,11 +6,11 @@ import Testing
 /// The NimbusImage samples, byte for byte.
 @Suite struct CSVSampleTests {
   static func fixtureText(_ name: String) throws -> String {
-    String(decoding: try Fixtures.bytes(name), as: UTF8.self)
+    String(decoding: try CSVFixtures.bytes(name), as: UTF8.self)
   }
 
   static func request() throws -> CSVRequest {
-    try CSVRequest(json: TestJSON.parse(try Fixtures.bytes("sample-csv-request.json")))
+    try CSVRequest(json: TestJSON.parse(try CSVFixtures.bytes("sample-csv-request.json")))
   }
 
   @Test func requestReproducesSampleCSV() throws {
@@ -72,6 +72,6 @@ import Testing
     #expect(writer.rowCount == 12)
     #expect(
       Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-        == (try Fixtures.bytes("sample-export.csv")))
+        == (try CSVFixtures.bytes("sample-export.csv")))
   }
 }

@@ -3,7 +3,7 @@ import Foundation
 @testable import AnnostoreModel
 
 /// Test files in Tests/Fixtures, and python3 for comparisons.
-enum Fixtures {
+enum CSVFixtures {
   static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Fixtures")
 
@@ -164,7 +164,7 @@ struct SampleDataset {
   }
 
   static func load(_ name: String = "sample-export.json") throws -> SampleDataset {
-    SampleDataset(export: TestJSON.parse(try Fixtures.bytes(name)))
+    SampleDataset(export: TestJSON.parse(try CSVFixtures.bytes(name)))
   }
 
   /// The CSV as one string, through the line encoder.
