@@ -209,7 +209,7 @@ import Testing
       """
       {"datasetId": "x", "filename": "f.csv", "propertyPaths": [["p", "a"], [], ["q"]],
        "undefinedValue": "NA", "delimiter": "\\t", "sanitizeColumnNames": true,
-       "annotationIds": ["a1", "b-2"], "unknown": 1}
+       "annotationIds": ["a1", "b-2"]}
       """)
     let request = try CSVRequest(json: body)
     #expect(request.propertyPaths == [PropertyPath("p", ["a"]), PropertyPath("q")])
@@ -228,7 +228,7 @@ import Testing
     for bad in [
       "[]", "{\"propertyPaths\": [[\"../x\"]]}", "{\"propertyPaths\": [[1]]}",
       "{\"propertyPaths\": \"p\"}", "{\"annotationIds\": [\"a b\"]}", "{\"annotationIds\": [3]}",
-      "{\"undefinedValue\": 0}", "{\"sanitizeColumnNames\": \"yes\"}",
+      "{\"undefinedValue\": 0}", "{\"propertypaths\": []}", "{\"sanitizeColumnNames\": \"yes\"}",
     ] {
       #expect(throws: RecordError.self) { try CSVRequest(json: TestJSON.parse(bad)) }
     }

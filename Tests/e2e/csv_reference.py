@@ -30,13 +30,35 @@ def utf16_key(text):
     return text.encode("utf-16-be")
 
 
+def es_number(value):
+    """ECMAScript's Number::toString (RFC 8785 §3.2.2.3) for a finite double."""
+    if value == 0:
+        return "0"
+    if value < 0:
+        return "-" + es_number(-value)
+    mantissa, _, exponent = repr(float(value)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    point = len(whole) + int(exponent or 0) - (len(whole + fraction) - len((whole + fraction).lstrip("0")))
+    digits = digits.rstrip("0") or "0"
+    k, n = len(digits), point
+    if k <= n <= 21:
+        return digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return "0." + "0" * -n + digits
+    e = n - 1
+    return digits[0] + ("." + digits[1:] if k > 1 else "") + "e" + ("+" if e > 0 else "-") + str(abs(e))
+
+
 def canonical(value):
-    """RFC 8785 for the values the tests use (strings, integers, null, nested objects)."""
+    """RFC 8785 (sorted keys by UTF-16 units, ECMAScript numbers, minimal escaping)."""
     if isinstance(value, dict):
         return "{" + ",".join(
             canonical(k) + ":" + canonical(value[k]) for k in sorted(value, key=utf16_key)) + "}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return es_number(value)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -18,8 +18,9 @@ public struct CSVRequest: Sendable, Equatable {
   /// Reads a request body. `propertyPaths` (default none), `undefinedValue` (default ""),
   /// `delimiter` (only "\t" gives tabs; anything else is "," as NimbusImage does),
   /// `sanitizeColumnNames` (default false), `annotationIds` (absent or null: all);
-  /// `datasetId`, `filename` and unknown keys are accepted and ignored (the dataset is
-  /// chosen on the command line). Ids must be store ids (plain tokens), as NimbusImage
+  /// `datasetId` and `filename` are accepted and ignored (the dataset and the file are
+  /// chosen on the command line); any other key is refused, so a misspelt field is not
+  /// silently dropped. Ids must be store ids (plain tokens), as NimbusImage
   /// refuses ids that are not ObjectIds.
   public init(json: JSONValue) throws(RecordError) {
     guard case .object(let members) = json else {
@@ -51,7 +52,11 @@ public struct CSVRequest: Sendable, Equatable {
             "\"sanitizeColumnNames\" must be true or false, not \(member.value.typeDescription)",
             at: at)
         }
-      default: continue
+      case "datasetId", "filename": continue
+      default:
+        throw RecordError(
+          "unknown key \"\(member.key)\" (a CSV request has propertyPaths, undefinedValue, "
+            + "delimiter, sanitizeColumnNames, annotationIds, datasetId, filename)", at: at)
       }
     }
     self.init(propertyPaths: paths, annotationIDs: ids, format: format)

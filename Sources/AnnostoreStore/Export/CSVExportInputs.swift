@@ -63,8 +63,8 @@ struct CSVExportInputs {
       separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false
     )
     .enumerated() {
-      let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+      let text = String(decoding: line, as: UTF8.self).trimmingCharacters(
+        in: .whitespacesAndNewlines)
       if text.isEmpty { continue }
       if let problem = RecordID.problem(with: text) {
         throw AnnostoreError(
