@@ -247,6 +247,24 @@ import Testing
       collector.paths { $0 != "x" }.map(\.description) == ["q", "r", "p", "p.b.d", "p.b.c", "p.a"])
   }
 
+  @Test func mergedCollectorsGiveTheSequentialOrder() {
+    let rows = [
+      #"{"p": {"a": 1, "b": {"c": 2, "d": null}}, "q": 3}"#, #"{"p": 5, "r": {}, "x": 1}"#,
+      #"{"q": "s", "p": {"a": 2}}"#, #"{"z": {"y": 1}}"#, #"{"p": {"b": {"c": 1}}}"#,
+    ].map { TestJSON.parse($0) }
+    let sequential = LeafPathCollector()
+    rows.forEach(sequential.add)
+    for split in 0...rows.count {
+      let first = LeafPathCollector()
+      let second = LeafPathCollector()
+      for (index, row) in rows.enumerated() {
+        (index < split ? first : second).add(row, ordinal: index)
+      }
+      second.merge(first)
+      #expect(second.paths() == sequential.paths(), "split at \(split)")
+    }
+  }
+
   @Test func resolvingColumnNames() throws {
     let properties = ["1": "nucleus Blob Intensity", "2": "a / b", "3": "dup", "4": "dup"]
     #expect(

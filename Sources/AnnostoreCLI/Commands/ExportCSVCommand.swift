@@ -190,8 +190,11 @@ struct ExportCSVCommand: ParsableCommand {
       }
     } else {
       let sink = try output.map { try OutputFile(path: $0) } ?? OutputFile()
-      let report = try opened.exportCSV(request, to: sink)
-      if output != nil { print(Self.summary(report)) }
+      var report = try opened.exportCSV(request, to: sink)
+      if let output {
+        report.path = output
+        print(Self.summary(report))
+      }
       Self.warnDropped(report.droppedPaths)
     }
   }

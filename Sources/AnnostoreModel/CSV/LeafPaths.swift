@@ -9,7 +9,8 @@
 /// object the last key comes first. That order is the reverse of a forward walk (annotations
 /// in order, keys in order, depth first), so a path's place is fixed by its *last* leaf in
 /// the forward walk: paths sort by descending last sighting. This collector makes that
-/// forward walk one annotation at a time, holding only the distinct paths, never the values.
+/// forward walk one annotation at a time, holding only the distinct paths, never the values;
+/// collectors of consecutive parts of the rows can be merged.
 ///
 /// annostore feeds it the annotations in id order with their values as stored; the store's
 /// files are canonical JSON, so keys come in RFC 8785 order (NimbusImage uses insertion
@@ -18,21 +19,32 @@
 public final class LeafPathCollector {
   private final class Node {
     var children: [String: Node] = [:]
-    var lastSeen = 0
+    /// Where the last leaf at this path was seen: row ordinal, then leaf within the row.
+    var lastSeen: (row: Int, leaf: Int)?
   }
 
   private let root = Node()
-  private var counter = 0
+  private var nextOrdinal = 0
 
   public init() {}
 
   /// Walks one annotation's values object (`{propertyId: value}`); call in row order.
   public func add(_ values: JSONValue) {
-    guard case .object(let members) = values else { return }
-    for member in members { walk(member.key, member.value, under: root) }
+    add(values, ordinal: nextOrdinal)
   }
 
-  private func walk(_ key: String, _ value: JSONValue, under parent: Node) {
+  /// Walks the values object of the row at `ordinal` (rows may come in any order, and
+  /// from several collectors merged later; ordinals give the row order).
+  public func add(_ values: JSONValue, ordinal: Int) {
+    nextOrdinal = max(nextOrdinal, ordinal + 1)
+    guard case .object(let members) = values else { return }
+    var leaf = 0
+    for member in members { walk(member.key, member.value, under: root, ordinal, &leaf) }
+  }
+
+  private func walk(
+    _ key: String, _ value: JSONValue, under parent: Node, _ ordinal: Int, _ leaf: inout Int
+  ) {
     let node: Node
     if let existing = parent.children[key] {
       node = existing
@@ -41,25 +53,47 @@ public final class LeafPathCollector {
       parent.children[key] = node
     }
     if case .object(let members) = value, !members.isEmpty {
-      for member in members { walk(member.key, member.value, under: node) }
+      for member in members { walk(member.key, member.value, under: node, ordinal, &leaf) }
     } else {
-      counter += 1
-      node.lastSeen = counter
+      leaf += 1
+      let seen = (ordinal, leaf)
+      if let last = node.lastSeen, last > seen { return }
+      node.lastSeen = seen
+    }
+  }
+
+  /// Takes in what another collector saw.
+  public func merge(_ other: LeafPathCollector) {
+    nextOrdinal = max(nextOrdinal, other.nextOrdinal)
+    Self.merge(other.root, into: root)
+  }
+
+  private static func merge(_ source: Node, into target: Node) {
+    if let seen = source.lastSeen, target.lastSeen.map({ $0 < seen }) ?? true {
+      target.lastSeen = seen
+    }
+    for (key, child) in source.children {
+      if let existing = target.children[key] {
+        merge(child, into: existing)
+      } else {
+        target.children[key] = child
+      }
     }
   }
 
   /// The leaf paths in NimbusImage's order, keeping those whose property `includes` accepts.
   public func paths(including includes: (String) -> Bool = { _ in true }) -> [PropertyPath] {
-    var found: [(PropertyPath, Int)] = []
+    var found: [(PropertyPath, (row: Int, leaf: Int))] = []
     for (propertyID, node) in root.children where includes(propertyID) {
       collect(node, PropertyPath(propertyID), into: &found)
     }
     return found.sorted { $0.1 > $1.1 }.map(\.0)
   }
 
-  private func collect(_ node: Node, _ path: PropertyPath, into found: inout [(PropertyPath, Int)])
-  {
-    if node.lastSeen > 0 { found.append((path, node.lastSeen)) }
+  private func collect(
+    _ node: Node, _ path: PropertyPath, into found: inout [(PropertyPath, (row: Int, leaf: Int))]
+  ) {
+    if let seen = node.lastSeen { found.append((path, seen)) }
     for (key, child) in node.children {
       var deeper = path
       deeper.keys.append(key)

@@ -40,7 +40,7 @@ extension Store {
     let dataset = try selectDataset(request.dataset, at: parent)
     let reader = RevisionReader(repository: repository)
     let source = try CSVDatasetSource(dataset, reader: reader)
-    let paths = try source.paths(for: .chosen(request.paths))
+    let paths = try source.paths(for: .chosen(request.paths)) { [] }
     for path in paths {
       guard source.propertyNames[path.propertyID] != nil else {
         throw AnnostoreError(

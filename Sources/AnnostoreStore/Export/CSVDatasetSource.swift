@@ -1,16 +1,21 @@
 import AnnostoreGit
 import AnnostoreModel
 
-/// One dataset of one revision, read for a CSV export: the annotation ids in row order and
-/// the blobs behind them, the property names, the listed paths. Documents are read one at
-/// a time as rows are written; only ids and blob ids are held for the whole dataset.
+/// One dataset of one revision, read for a CSV export: the annotations in row order with
+/// the blobs of their documents and values, the property names, the listed paths. Only
+/// ids and blob ids are held for the whole dataset; documents are read as rows are made.
 struct CSVDatasetSource {
+  /// One row to be: an annotation's id, its document's blob, its values' blob if any.
+  struct Row: Sendable {
+    var id: String
+    var annotation: ObjectID
+    var values: ObjectID?
+  }
+
   let name: String
   let reader: RevisionReader
-  /// Annotation ids in row order: sorted by their UTF-8 bytes (the store's id order).
-  let annotationIDs: [String]
-  let annotationBlobs: [String: ObjectID]
-  let valueBlobs: [String: ObjectID]
+  /// Every annotation in row order: ids sorted by their bytes (the store's id order).
+  let rows: [Row]
   /// Property id → name, for every property of the dataset (an absent name is "").
   let propertyNames: [String: String]
   /// `listedPropertyPaths` of `dataset.json`; nil when the dataset has none.
@@ -19,9 +24,18 @@ struct CSVDatasetSource {
   init(_ dataset: DatasetTrees, reader: RevisionReader) throws {
     name = dataset.name
     self.reader = reader
-    annotationBlobs = try reader.records(of: .annotations, in: dataset)
-    annotationIDs = annotationBlobs.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    valueBlobs = try reader.records(of: .values, in: dataset)
+    let annotations = try Self.sortedRecords(.annotations, in: dataset, reader: reader)
+    let values = try Self.sortedRecords(.values, in: dataset, reader: reader)
+    // Both lists are sorted: join them in one pass.
+    var rows: [Row] = []
+    rows.reserveCapacity(annotations.count)
+    var next = 0
+    for (id, blob) in annotations {
+      while next < values.count, values[next].id < id { next += 1 }
+      let match = next < values.count && values[next].id == id
+      rows.append(Row(id: id, annotation: blob, values: match ? values[next].blob : nil))
+    }
+    self.rows = rows
     var names: [String: String] = [:]
     for (id, blob) in try reader.records(of: .properties, in: dataset) {
       names[id] = try reader.document(blob)["name"]?.stringValue ?? ""
@@ -35,29 +49,34 @@ struct CSVDatasetSource {
     }
   }
 
-  /// The annotation document with this id.
-  func annotation(_ id: String) throws -> JSONValue? {
-    try annotationBlobs[id].map { try reader.document($0) }
+  /// The records of one kind, sorted by id. Ids are plain ASCII tokens, so `<` on them is
+  /// byte order.
+  private static func sortedRecords(
+    _ kind: RecordKind, in dataset: DatasetTrees, reader: RevisionReader
+  ) throws -> [(id: String, blob: ObjectID)] {
+    var records: [(id: String, blob: ObjectID)] = []
+    try reader.forEachRecord(of: kind, in: dataset) { records.append(($0, $1)) }
+    records.sort { $0.id < $1.id }
+    return records
   }
 
-  /// The property values of this annotation, nil when it has none.
-  func values(_ id: String) throws -> JSONValue? {
-    try valueBlobs[id].map { try reader.document($0) }
+  /// The annotation document of a row.
+  func annotation(_ row: Row) throws -> JSONValue {
+    try reader.document(row.annotation)
   }
 
-  /// NimbusImage's computed property paths over every annotation's values in row order,
-  /// keeping paths whose property is one of the dataset's.
-  func leafPaths() throws -> [PropertyPath] {
-    let collector = LeafPathCollector()
-    for id in annotationIDs {
-      if let values = try values(id) { collector.add(values) }
-    }
-    return collector.paths { propertyNames[$0] != nil }
+  /// The property values of a row, nil when it has none.
+  func values(_ row: Row) throws -> JSONValue? {
+    try row.values.map { try reader.document($0) }
   }
 
   /// The property paths a selection stands for in this dataset. `lenient`: a column name
   /// that names no property gives no column instead of an error (for all datasets).
-  func paths(for selection: CSVColumnSelection, lenient: Bool = false) throws -> [PropertyPath] {
+  /// `leafPaths` computes NimbusImage's computed paths when the selection needs them.
+  func paths(
+    for selection: CSVColumnSelection, lenient: Bool = false,
+    leafPaths: () throws -> [PropertyPath]
+  ) throws -> [PropertyPath] {
     switch selection {
     case .allLeafPaths:
       return try leafPaths()

@@ -59,19 +59,22 @@ extension Store {
     let commit = try resolveOrHead(request.revision)
     let dataset = try selectDataset(request.dataset, at: commit)
     let source = try CSVDatasetSource(dataset, reader: RevisionReader(repository: repository))
-    let (encoder, dropped) = try Self.encoder(source, request: request, inputs: inputs)
+    let producer = try CSVRowProducer(storePath: path, workers: CSVRowProducer.defaultWorkers)
+    let (encoder, dropped) = try Self.encoder(
+      source, request: request, inputs: inputs, producer: producer)
     var text: [UInt8] = []
     encoder.appendHeader(into: &text)
     var count = 0
     var truncated = false
-    try Self.forEachRow(source, request: request, inputs: inputs) { annotation, values in
+    for row in Self.selectedRows(source, inputs: inputs) {
+      let annotation = try source.annotation(row)
+      guard request.filter.matches(annotation) else { continue }
       if count == rows {
         truncated = true
-        return false
+        break
       }
-      encoder.appendRow(annotation: annotation, values: values, into: &text)
+      encoder.appendRow(annotation: annotation, values: try source.values(row), into: &text)
       count += 1
-      return true
     }
     return CSVPreview(
       dataset: source.name, commit: commit.description, columns: encoder.columns.columns,
@@ -84,48 +87,45 @@ extension Store {
     inputs: CSVExportInputs, output: OutputFile, path: String?, lenient: Bool = false
   ) throws -> CSVExportReport {
     let source = try CSVDatasetSource(dataset, reader: RevisionReader(repository: repository))
+    let producer = try CSVRowProducer(
+      storePath: self.path, workers: CSVRowProducer.defaultWorkers)
     let (encoder, dropped) = try Self.encoder(
-      source, request: request, inputs: inputs, lenient: lenient)
-    let writer = CSVWriter(encoder: encoder, output: output)
-    try writer.writeHeader()
-    try Self.forEachRow(source, request: request, inputs: inputs) { annotation, values in
-      try writer.writeRow(annotation: annotation, values: values)
-      return true
+      source, request: request, inputs: inputs, producer: producer, lenient: lenient)
+    var header: [UInt8] = []
+    encoder.appendHeader(into: &header)
+    try output.write(header)
+    var rows = 0
+    try producer.encode(
+      Self.selectedRows(source, inputs: inputs), encoder: encoder, filter: request.filter
+    ) { bytes, count in
+      try output.write(bytes)
+      rows += count
     }
-    try writer.finish()
+    try output.finish()
     return CSVExportReport(
       dataset: source.name, commit: commit.description, path: path,
-      columns: encoder.columns.columns, rows: writer.rowCount, droppedPaths: dropped)
+      columns: encoder.columns.columns, rows: rows, droppedPaths: dropped)
   }
 
   /// The line encoder for a dataset: its columns from the selection, and the format.
   private static func encoder(
     _ source: CSVDatasetSource, request: CSVExportRequest, inputs: CSVExportInputs,
-    lenient: Bool = false
+    producer: CSVRowProducer, lenient: Bool = false
   ) throws -> (CSVLineEncoder, [PropertyPath]) {
     let format = inputs.format(request)
-    let paths = try source.paths(for: inputs.selection(request), lenient: lenient)
+    let paths = try source.paths(for: inputs.selection(request), lenient: lenient) {
+      try producer.leafPaths(source.rows).paths { source.propertyNames[$0] != nil }
+    }
     let columns = CSVColumns(
       paths: paths, propertyNames: source.propertyNames, sanitize: format.sanitizeColumnNames)
     return (CSVLineEncoder(columns: columns, format: format), columns.dropped)
   }
 
-  /// Hands each selected annotation, in id order, with its values to `row` until it
-  /// returns false.
-  private static func forEachRow(
-    _ source: CSVDatasetSource, request: CSVExportRequest, inputs: CSVExportInputs,
-    _ row: (JSONValue, JSONValue?) throws -> Bool
-  ) throws {
-    let ids: [String]
-    if let subset = inputs.subset {
-      ids = source.annotationIDs.filter(subset.contains)
-    } else {
-      ids = source.annotationIDs
-    }
-    for id in ids {
-      guard let annotation = try source.annotation(id) else { continue }
-      guard request.filter.matches(annotation) else { continue }
-      guard try row(annotation, try source.values(id)) else { return }
-    }
+  /// The rows the id lists keep (all when there are none), in row order.
+  private static func selectedRows(_ source: CSVDatasetSource, inputs: CSVExportInputs)
+    -> [CSVDatasetSource.Row]
+  {
+    guard let subset = inputs.subset else { return source.rows }
+    return source.rows.filter { subset.contains($0.id) }
   }
 }

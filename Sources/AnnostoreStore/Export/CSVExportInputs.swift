@@ -48,7 +48,10 @@ struct CSVExportInputs {
   }
 
   private static func read(_ file: String, what: String) throws -> [UInt8] {
-    guard let data = FileManager.default.contents(atPath: file) else {
+    // FileHandle reads pipes and process substitutions too, not only regular files.
+    guard let handle = FileHandle(forReadingAtPath: file),
+      let data = try? handle.readToEnd() ?? Data()
+    else {
       throw AnnostoreError(
         .usage, "cannot read the \(what) file \(file)", hint: "Check the path and its permissions.")
     }
