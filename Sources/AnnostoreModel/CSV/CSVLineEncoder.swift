@@ -31,8 +31,17 @@ public struct CSVLineEncoder: Sendable {
   /// Appends the row of one annotation document, with its property values object (nil
   /// when it has none).
   public func appendRow(annotation: JSONValue, values: JSONValue?, into line: inout [UInt8]) {
+    appendFixedCells(annotation: annotation, into: &line)
+    appendPropertyCells(values: values, into: &line)
+    line.append(UInt8(ascii: "\n"))
+  }
+
+  /// Appends the eight fixed cells of a row (the first columns of every export), without
+  /// a delimiter after them. They depend on the annotation and the format only, so they
+  /// can be made before the property columns are known.
+  public func appendFixedCells(annotation: JSONValue, into line: inout [UInt8]) {
     let fixed = FixedFields(annotation)
-    for (index, column) in columns.columns.enumerated() {
+    for (index, column) in columns.columns.prefix(CSVColumns.fixed.count).enumerated() {
       if index > 0 { line.append(cells.delimiter) }
       switch column.field {
       case .id: cells.append(fixed.id.utf8, quoted: column.quoted, into: &line)
@@ -43,11 +52,20 @@ public struct CSVLineEncoder: Sendable {
       case .tags: cells.append(fixed.tags.utf8, quoted: column.quoted, into: &line)
       case .shape: cells.append(fixed.shape.utf8, quoted: column.quoted, into: &line)
       case .name: cells.append(fixed.name.utf8, quoted: column.quoted, into: &line)
-      case .property(let path):
+      case .property: continue
+      }
+    }
+  }
+
+  /// Appends the property cells of a row, each after a delimiter, from the annotation's
+  /// values object (nil when it has none); no line end.
+  public func appendPropertyCells(values: JSONValue?, into line: inout [UInt8]) {
+    for column in columns.columns.dropFirst(CSVColumns.fixed.count) {
+      line.append(cells.delimiter)
+      if case .property(let path) = column.field {
         appendValue(path.value(in: values), quoted: column.quoted, into: &line)
       }
     }
-    line.append(UInt8(ascii: "\n"))
   }
 
   /// A numeric cell of a fixed column: never holds the delimiter or a quote.

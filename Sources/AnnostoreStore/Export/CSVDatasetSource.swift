@@ -21,21 +21,18 @@ struct CSVDatasetSource {
   /// `listedPropertyPaths` of `dataset.json`; nil when the dataset has none.
   let listedPaths: [PropertyPath]?
 
-  init(_ dataset: DatasetTrees, reader: RevisionReader) throws {
+  /// Reads the dataset's lists; `storePath` and `workers` let the record trees be walked
+  /// on several threads. Without `listingRows`, only the properties and listed paths are
+  /// read (`rows` is empty).
+  init(
+    _ dataset: DatasetTrees, reader: RevisionReader, storePath: String, workers: Int = 1,
+    listingRows: Bool = true
+  ) throws {
     name = dataset.name
     self.reader = reader
-    let annotations = try Self.sortedRecords(.annotations, in: dataset, reader: reader)
-    let values = try Self.sortedRecords(.values, in: dataset, reader: reader)
-    // Both lists are sorted: join them in one pass.
-    var rows: [Row] = []
-    rows.reserveCapacity(annotations.count)
-    var next = 0
-    for (id, blob) in annotations {
-      while next < values.count, values[next].id < id { next += 1 }
-      let match = next < values.count && values[next].id == id
-      rows.append(Row(id: id, annotation: blob, values: match ? values[next].blob : nil))
-    }
-    self.rows = rows
+    rows =
+      listingRows
+      ? try Self.rows(dataset, reader: reader, storePath: storePath, workers: workers) : []
     var names: [String: String] = [:]
     for (id, blob) in try reader.records(of: .properties, in: dataset) {
       names[id] = try reader.document(blob)["name"]?.stringValue ?? ""
@@ -49,15 +46,24 @@ struct CSVDatasetSource {
     }
   }
 
-  /// The records of one kind, sorted by id. Ids are plain ASCII tokens, so `<` on them is
-  /// byte order.
-  private static func sortedRecords(
-    _ kind: RecordKind, in dataset: DatasetTrees, reader: RevisionReader
-  ) throws -> [(id: String, blob: ObjectID)] {
-    var records: [(id: String, blob: ObjectID)] = []
-    try reader.forEachRecord(of: kind, in: dataset) { records.append(($0, $1)) }
-    records.sort { $0.id < $1.id }
-    return records
+  /// Every annotation in row order, with its blobs.
+  private static func rows(
+    _ dataset: DatasetTrees, reader: RevisionReader, storePath: String, workers: Int
+  ) throws -> [Row] {
+    let annotations = try CSVTreeWalk.sortedRecords(
+      .annotations, in: dataset, reader: reader, storePath: storePath, workers: workers)
+    let values = try CSVTreeWalk.sortedRecords(
+      .values, in: dataset, reader: reader, storePath: storePath, workers: workers)
+    // Both lists are sorted: join them in one pass.
+    var rows: [Row] = []
+    rows.reserveCapacity(annotations.count)
+    var next = 0
+    for (id, blob) in annotations {
+      while next < values.count, values[next].id < id { next += 1 }
+      let match = next < values.count && values[next].id == id
+      rows.append(Row(id: id, annotation: blob, values: match ? values[next].blob : nil))
+    }
+    return rows
   }
 
   /// The annotation document of a row.

@@ -58,10 +58,13 @@ extension Store {
     let inputs = try CSVExportInputs(request)
     let commit = try resolveOrHead(request.revision)
     let dataset = try selectDataset(request.dataset, at: commit)
-    let source = try CSVDatasetSource(dataset, reader: RevisionReader(repository: repository))
+    let source = try CSVDatasetSource(
+      dataset, reader: RevisionReader(repository: repository), storePath: path,
+      workers: CSVRowProducer.defaultWorkers)
     let producer = try CSVRowProducer(storePath: path, workers: CSVRowProducer.defaultWorkers)
     let (encoder, dropped) = try Self.encoder(
-      source, request: request, inputs: inputs, producer: producer)
+      source, selection: inputs.selection(request), format: inputs.format(request)
+    ) { try producer.leafPaths(source.rows).paths { source.propertyNames[$0] != nil } }
     var text: [UInt8] = []
     encoder.appendHeader(into: &text)
     var count = 0
@@ -86,20 +89,41 @@ extension Store {
     _ dataset: DatasetTrees, commit: ObjectID, request: CSVExportRequest,
     inputs: CSVExportInputs, output: OutputFile, path: String?, lenient: Bool = false
   ) throws -> CSVExportReport {
-    let source = try CSVDatasetSource(dataset, reader: RevisionReader(repository: repository))
+    let source = try CSVDatasetSource(
+      dataset, reader: RevisionReader(repository: repository), storePath: self.path,
+      workers: CSVRowProducer.defaultWorkers)
     let producer = try CSVRowProducer(
       storePath: self.path, workers: CSVRowProducer.defaultWorkers)
-    let (encoder, dropped) = try Self.encoder(
-      source, request: request, inputs: inputs, producer: producer, lenient: lenient)
-    var header: [UInt8] = []
-    encoder.appendHeader(into: &header)
-    try output.write(header)
+    let format = inputs.format(request)
+    let selection = inputs.selection(request)
     var rows = 0
-    try producer.encode(
-      Self.selectedRows(source, inputs: inputs), encoder: encoder, filter: request.filter
-    ) { bytes, count in
-      try output.write(bytes)
-      rows += count
+    let encoder: CSVLineEncoder
+    let dropped: [PropertyPath]
+    switch selection {
+    case .allLeafPaths, .listed:
+      // The columns come from the values: one pass reads every annotation and its values
+      // and spools the rows half made, the second completes them.
+      let first = try producer.spool(
+        source.rows, selected: inputs.subset, filter: request.filter,
+        fixedCells: CSVLineEncoder(
+          columns: CSVColumns(paths: [], propertyNames: [:], sanitize: false), format: format))
+      (encoder, dropped) = try Self.encoder(
+        source, selection: selection, format: format, lenient: lenient
+      ) { first.paths.paths { source.propertyNames[$0] != nil } }
+      try Self.writeHeader(encoder, to: output)
+      try producer.encode(first.spool, encoder: encoder) { try output.write($0) }
+      rows = first.rows
+    case .chosen:
+      (encoder, dropped) = try Self.encoder(
+        source, selection: selection, format: format, lenient: lenient
+      ) { [] }
+      try Self.writeHeader(encoder, to: output)
+      try producer.encode(
+        Self.selectedRows(source, inputs: inputs), encoder: encoder, filter: request.filter
+      ) { bytes, count in
+        try output.write(bytes)
+        rows += count
+      }
     }
     try output.finish()
     return CSVExportReport(
@@ -107,15 +131,18 @@ extension Store {
       columns: encoder.columns.columns, rows: rows, droppedPaths: dropped)
   }
 
+  private static func writeHeader(_ encoder: CSVLineEncoder, to output: OutputFile) throws {
+    var header: [UInt8] = []
+    encoder.appendHeader(into: &header)
+    try output.write(header)
+  }
+
   /// The line encoder for a dataset: its columns from the selection, and the format.
   private static func encoder(
-    _ source: CSVDatasetSource, request: CSVExportRequest, inputs: CSVExportInputs,
-    producer: CSVRowProducer, lenient: Bool = false
+    _ source: CSVDatasetSource, selection: CSVColumnSelection, format: CSVFormat,
+    lenient: Bool = false, leafPaths: () throws -> [PropertyPath]
   ) throws -> (CSVLineEncoder, [PropertyPath]) {
-    let format = inputs.format(request)
-    let paths = try source.paths(for: inputs.selection(request), lenient: lenient) {
-      try producer.leafPaths(source.rows).paths { source.propertyNames[$0] != nil }
-    }
+    let paths = try source.paths(for: selection, lenient: lenient, leafPaths: leafPaths)
     let columns = CSVColumns(
       paths: paths, propertyNames: source.propertyNames, sanitize: format.sanitizeColumnNames)
     return (CSVLineEncoder(columns: columns, format: format), columns.dropped)

@@ -41,7 +41,7 @@ final class CSVRowProducer {
       bytes.reserveCapacity(range.count * 256)
       var count = 0
       for row in rows[range] {
-        let annotation = try reader.document(row.annotation)
+        let annotation = try reader.annotationFields(row.annotation)
         guard filter.matches(annotation) else { continue }
         let values = try row.values.map { try reader.document($0) }
         encoder.appendRow(annotation: annotation, values: values, into: &bytes)
@@ -67,6 +67,76 @@ final class CSVRowProducer {
       total.merge(box.collector)
     }
     return total
+  }
+
+  /// The first pass of an export whose columns come from the values: reads every row's
+  /// values once for the computed paths and, for the rows that are `selected` (nil: all)
+  /// and pass `filter`, spools the fixed cells with the values' JSON. `fixedCells` makes
+  /// the fixed cells (its property columns are not used).
+  func spool(
+    _ rows: [CSVDatasetSource.Row], selected: Set<String>?, filter: CSVRowFilter,
+    fixedCells: CSVLineEncoder
+  ) throws -> (spool: CSVSpool, paths: LeafPathCollector, rows: Int) {
+    let spool = try CSVSpool()
+    let total = LeafPathCollector()
+    var count = 0
+    try forEachSlice(count: rows.count) { range, reader in
+      let collector = LeafPathCollector()
+      var records: [UInt8] = []
+      records.reserveCapacity(range.count * 256)
+      var fixed: [UInt8] = []
+      var kept = 0
+      for index in range {
+        let row = rows[index]
+        let valuesBytes = try row.values.map { try reader.bytes($0) }
+        if let valuesBytes {
+          collector.add(try reader.parse(valuesBytes, row.values!), ordinal: index)
+        }
+        if let selected, !selected.contains(row.id) { continue }
+        let annotation = try reader.annotationFields(row.annotation)
+        guard filter.matches(annotation) else { continue }
+        fixed.removeAll(keepingCapacity: true)
+        fixedCells.appendFixedCells(annotation: annotation, into: &fixed)
+        CSVSpool.appendRecord(fixed: fixed, values: valuesBytes, into: &records)
+        kept += 1
+      }
+      return SpoolPart(records: records, count: kept, collector: collector)
+    } merge: { part in
+      try spool.write(part.records)
+      total.merge(part.collector)
+      count += part.count
+    }
+    return (spool, total, count)
+  }
+
+  /// The second pass: the spooled rows, completed with their property cells, in order.
+  func encode(
+    _ spool: CSVSpool, encoder: CSVLineEncoder, emit: ([UInt8]) throws -> Void
+  ) throws {
+    while let (bytes, records) = try spool.nextRecords() {
+      try forEachSlice(count: records.count) { range, _ in
+        var lines: [UInt8] = []
+        lines.reserveCapacity(range.count * 256)
+        for (fixed, values) in records[range] {
+          lines.append(contentsOf: bytes[fixed])
+          let parsed: JSONValue?
+          if let values {
+            do {
+              parsed = try JSONParser.parse(Array(bytes[values]))
+            } catch {
+              throw AnnostoreError(.other, "internal error: spooled values unreadable: \(error)")
+            }
+          } else {
+            parsed = nil
+          }
+          encoder.appendPropertyCells(values: parsed, into: &lines)
+          lines.append(UInt8(ascii: "\n"))
+        }
+        return SliceOutput(bytes: lines, count: range.count)
+      } merge: { output in
+        try emit(output.bytes)
+      }
+    }
   }
 
   /// Runs `work` over consecutive slices of `0..<count` on the workers, and `merge` on the
@@ -106,6 +176,14 @@ final class CSVRowProducer {
 private struct SliceOutput: Sendable {
   var bytes: [UInt8]
   var count: Int
+}
+
+/// What one worker spooled from one slice, and the paths it saw.
+private struct SpoolPart: @unchecked Sendable {
+  var records: [UInt8]
+  var count: Int
+  /// Handed back to the merging thread, which alone touches it from then on.
+  var collector: LeafPathCollector
 }
 
 /// A collector handed from a worker back to the merging thread, which alone touches it
