@@ -184,6 +184,13 @@ class Bench:
                               "-o", self.run_dir / "exported.json")
 
     @cached_property
+    def export_csv(self):
+        _ = self.commit
+        note("annostore export csv")
+        return self.annostore("-C", self.store, "export", "csv", "--dataset", DATASET,
+                              "-o", self.run_dir / "exported.csv")
+
+    @cached_property
     def validate(self):
         _ = self.commit
         note("annostore validate")
@@ -235,9 +242,52 @@ class Bench:
                             "json.dumps(data, separators=(',', ':'), ensure_ascii=False))")
 
     @cached_property
+    def python_csv(self):
+        """A plain json-to-csv conversion of the export with the standard library: every
+        property leaf path a column, one row per annotation."""
+        note("python json.load + csv.writer")
+        return timed([sys.executable, "-c", PYTHON_CSV, self.export, self.run_dir / "python.csv"])
+
+    @cached_property
     def python_load(self):
         note("python json.load")
         return self._python("import json, sys\njson.load(open(sys.argv[1], encoding='utf-8'))")
+
+
+PYTHON_CSV = """
+import csv, json, sys
+export = json.load(open(sys.argv[1], encoding="utf-8"))
+names = {p["_id"]: p["name"] for p in export.get("annotationProperties", [])}
+values = export.get("annotationPropertyValues", {})
+paths, seen = [], set()
+def walk(path, node):
+    if isinstance(node, dict) and node:
+        for key, child in node.items():
+            walk(path + [key], child)
+    elif tuple(path) not in seen:
+        seen.add(tuple(path))
+        paths.append(path)
+for entry in values.values():
+    for key, child in entry.items():
+        walk([key], child)
+paths = [p for p in paths if p[0] in names]
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as out:
+    writer = csv.writer(out, lineterminator="\\n")
+    writer.writerow(["Id", "Channel", "XY", "Z", "Time", "Tags", "Shape", "Name"]
+                    + [" / ".join([names[p[0]]] + p[1:]) for p in paths])
+    for a in export.get("annotations", []):
+        location = a.get("location") or {}
+        own = values.get(a["_id"]) or {}
+        row = [a["_id"], a.get("channel", 0), location.get("XY", 0) + 1, location.get("Z", 0) + 1,
+               location.get("Time", 0) + 1, ", ".join(a.get("tags") or []), a.get("shape", ""),
+               a.get("name") or ""]
+        for path in paths:
+            node = own
+            for key in path:
+                node = node.get(key) if isinstance(node, dict) else None
+            row.append("" if node is None else node)
+        writer.writerow(row)
+"""
 
 
 @dataclass
@@ -279,6 +329,8 @@ ROWS = [
     Row("commit vs git add+commit", "commit", "git add+commit, scaled", "git_add_commit"),
     Row("re-commit (1% edited)", "recommit", "full commit", "commit", max_ratio=0.15),
     Row("export json", "export_json", "python json.load+dumps", "python_load_dump", max_ratio=1 / 3,
+        max_peak_mb=1024),
+    Row("export csv (all columns)", "export_csv", "python json+csv", "python_csv", max_ratio=0.2,
         max_peak_mb=1024),
     Row("validate", "validate", "python json.load", "python_load", max_ratio=1 / 3),
     Row("pack size", "pack_size", "fast-import pack", "fast_import_pack", max_ratio=1.5, unit="MB"),

@@ -20,6 +20,6 @@ struct Annostore: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       InitCommand.self, CommitCommand.self, LogCommand.self, StatusCommand.self,
-      ExportCommand.self, ValidateCommand.self, VerifyCommand.self,
+      ExportCommand.self, DatasetCommand.self, ValidateCommand.self, VerifyCommand.self,
     ])
 }
