@@ -1,0 +1,97 @@
+import AnnostoreGit
+import AnnostoreModel
+
+/// Compares one dataset between two revisions: the tree walk finds the changed files, then
+/// only those are read and compared field by field.
+struct DatasetDiffer {
+  let reader: RevisionReader
+  var repository: Repository { reader.repository }
+
+  /// Everything that differs in dataset `name` (nil on a side where it does not exist).
+  func diff(name: String, old: DatasetTrees?, new: DatasetTrees?) throws -> DatasetDiff {
+    let status: ChangeType = old == nil ? .added : new == nil ? .removed : .modified
+    var result = DatasetDiff(name: name, status: status)
+    guard old?.tree != new?.tree else { return result }
+    let walk = TreeDiff(repository: repository)
+    func changes(_ kind: RecordKind) throws -> [ChangedRecord] {
+      try walk.changes(
+        old: old?.tree(of: kind), new: new?.tree(of: kind), depth: kind.isSharded ? 2 : 0)
+    }
+    let oldRecord = old?.entries[StoreLayout.datasetFile]
+    let newRecord = new?.entries[StoreLayout.datasetFile]
+    if oldRecord?.id != newRecord?.id {
+      result.record = RecordComparer.datasetRecord(
+        before: try oldRecord.map { try reader.document($0.id) },
+        after: try newRecord.map { try reader.document($0.id) })
+    }
+    result.annotations = try changes(.annotations).compactMap { change in
+      RecordComparer.annotation(
+        id: change.id, before: try document(change.old), after: try document(change.new))
+    }
+    result.connections = try changes(.connections).compactMap { change in
+      RecordComparer.connection(
+        id: change.id, before: try document(change.old), after: try document(change.new))
+    }
+    result.properties = try changes(.properties).compactMap { change in
+      RecordComparer.property(
+        id: change.id, before: try document(change.old), after: try document(change.new))
+    }
+    let valueChanges = try changes(.values)
+    if !valueChanges.isEmpty {
+      let names = try propertyNames(old: old, new: new)
+      result.values = try valueChanges.compactMap { change in
+        ValuesComparer.compare(
+          annotationId: change.id, before: try document(change.old),
+          after: try document(change.new), names: names)
+      }
+    }
+    return result
+  }
+
+  /// The counts of what differs, from the tree walk alone (no file is read): a file whose
+  /// blob differs holds different data, since every file is canonical.
+  func summary(old: DatasetTrees?, new: DatasetTrees?) throws -> DiffSummary {
+    var summary = DiffSummary()
+    guard old?.tree != new?.tree else { return summary }
+    let walk = TreeDiff(repository: repository)
+    for kind in RecordKind.allCases {
+      let changes = try walk.changes(
+        old: old?.tree(of: kind), new: new?.tree(of: kind), depth: kind.isSharded ? 2 : 0)
+      var counts = ChangeCounts()
+      for change in changes { counts[change.change] += 1 }
+      summary[DiffKind(kind)] = counts
+    }
+    return summary
+  }
+
+  /// The names of the properties, from the newer revision's definitions, falling back to
+  /// the older one's for properties that are gone.
+  func propertyNames(old: DatasetTrees?, new: DatasetTrees?) throws -> PropertyNames {
+    PropertyNames(preferred: try properties(new), fallback: try properties(old))
+  }
+
+  private func properties(_ dataset: DatasetTrees?) throws -> [String: JSONValue] {
+    guard let dataset else { return [:] }
+    var result: [String: JSONValue] = [:]
+    for (id, blob) in try reader.records(of: .properties, in: dataset) {
+      result[id] = try reader.document(blob)
+    }
+    return result
+  }
+
+  private func document(_ blob: ObjectID?) throws -> JSONValue? {
+    try blob.map { try reader.document($0) }
+  }
+}
+
+extension DiffKind {
+  /// The diff kind of a kind of stored record.
+  init(_ kind: RecordKind) {
+    switch kind {
+    case .annotations: self = .annotations
+    case .connections: self = .connections
+    case .properties: self = .properties
+    case .values: self = .values
+    }
+  }
+}
