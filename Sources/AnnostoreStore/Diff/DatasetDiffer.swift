@@ -7,7 +7,8 @@ struct DatasetDiffer {
   let reader: RevisionReader
   var repository: Repository { reader.repository }
 
-  /// Everything that differs in dataset `name` (nil on a side where it does not exist).
+  /// Everything that differs in dataset `name` (nil on a side where it does not exist). The
+  /// dataset's own record is compared only when it exists on both sides.
   func diff(name: String, old: DatasetTrees?, new: DatasetTrees?) throws -> DatasetDiff {
     let status: ChangeType = old == nil ? .added : new == nil ? .removed : .modified
     var result = DatasetDiff(name: name, status: status)
@@ -19,7 +20,7 @@ struct DatasetDiffer {
     }
     let oldRecord = old?.entries[StoreLayout.datasetFile]
     let newRecord = new?.entries[StoreLayout.datasetFile]
-    if oldRecord?.id != newRecord?.id {
+    if status == .modified, oldRecord?.id != newRecord?.id {
       result.record = RecordComparer.datasetRecord(
         before: try oldRecord.map { try reader.document($0.id) },
         after: try newRecord.map { try reader.document($0.id) })
