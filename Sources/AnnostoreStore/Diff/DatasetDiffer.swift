@@ -13,11 +13,6 @@ struct DatasetDiffer {
     let status: ChangeType = old == nil ? .added : new == nil ? .removed : .modified
     var result = DatasetDiff(name: name, status: status)
     guard old?.tree != new?.tree else { return result }
-    let walk = TreeDiff(repository: repository)
-    func changes(_ kind: RecordKind) throws -> [ChangedRecord] {
-      try walk.changes(
-        old: old?.tree(of: kind), new: new?.tree(of: kind), depth: kind.isSharded ? 2 : 0)
-    }
     let oldRecord = old?.entries[StoreLayout.datasetFile]
     let newRecord = new?.entries[StoreLayout.datasetFile]
     if status == .modified, oldRecord?.id != newRecord?.id {
@@ -25,28 +20,36 @@ struct DatasetDiffer {
         before: try oldRecord.map { try reader.document($0.id) },
         after: try newRecord.map { try reader.document($0.id) })
     }
-    result.annotations = try changes(.annotations).compactMap { change in
-      RecordComparer.annotation(
-        id: change.id, before: try document(change.old), after: try document(change.new))
-    }
-    result.connections = try changes(.connections).compactMap { change in
-      RecordComparer.connection(
-        id: change.id, before: try document(change.old), after: try document(change.new))
-    }
-    result.properties = try changes(.properties).compactMap { change in
-      RecordComparer.property(
-        id: change.id, before: try document(change.old), after: try document(change.new))
-    }
-    let valueChanges = try changes(.values)
-    if !valueChanges.isEmpty {
-      let names = try propertyNames(old: old, new: new)
-      result.values = try valueChanges.compactMap { change in
-        ValuesComparer.compare(
-          annotationId: change.id, before: try document(change.old),
-          after: try document(change.new), names: names)
+    let units = try self.units(old: old, new: new)
+    let names =
+      units.contains { $0.kind == .values }
+      ? try propertyNames(old: old, new: new) : PropertyNames()
+    let found = try ParallelDiff(repository: repository, names: names).run(units)
+    result.annotations = found.annotations
+    result.connections = found.connections
+    result.properties = found.properties
+    result.values = found.values
+    return result
+  }
+
+  /// The work of a diff: per kind, each top-level shard directory whose id differs (the
+  /// flat `properties` directory as one piece).
+  func units(old: DatasetTrees?, new: DatasetTrees?) throws -> [DiffUnit] {
+    let walk = TreeDiff(repository: repository)
+    var units: [DiffUnit] = []
+    for kind in RecordKind.allCases {
+      let a = old?.tree(of: kind)
+      let b = new?.tree(of: kind)
+      guard a != b else { continue }
+      guard kind.isSharded else {
+        units.append(DiffUnit(kind: kind, old: a, new: b, depth: 0))
+        continue
+      }
+      for entry in try walk.differing(old: a, new: b, trees: true) {
+        units.append(DiffUnit(kind: kind, old: entry.old, new: entry.new, depth: 1))
       }
     }
-    return result
+    return units
   }
 
   /// The counts of what differs, from the tree walk alone (no file is read): a file whose
@@ -78,10 +81,6 @@ struct DatasetDiffer {
       result[id] = try reader.document(blob)
     }
     return result
-  }
-
-  private func document(_ blob: ObjectID?) throws -> JSONValue? {
-    try blob.map { try reader.document($0) }
   }
 }
 
