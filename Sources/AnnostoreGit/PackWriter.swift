@@ -1,28 +1,12 @@
-// STUB: the interface the store is written against. The git-layer implementation
-// replaces every body here.
+// Collects objects into one pack written by us (no delta search), then installs it.
 
-/// Serialises git objects the way git hashes and stores them.
-public enum GitObjectFormat {
-  /// The id git gives an object of `kind` with this content.
-  public static func id(of kind: ObjectKind, _ content: [UInt8]) -> ObjectID { fatalError("stub") }
+import CGit2
 
-  /// The content of a tree object holding `entries`, sorted as git sorts them
-  /// (a subtree compares as its name followed by `/`).
-  public static func treeContent(_ entries: [TreeEntry]) -> [UInt8] { fatalError("stub") }
-
-  /// The content of a commit object.
-  public static func commitContent(
-    tree: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, message: String
-  ) -> [UInt8] { fatalError("stub") }
-
-  /// The content of an annotated tag object.
-  public static func tagContent(
-    target: ObjectID, targetKind: ObjectKind, name: String, tagger: Signature, message: String
-  ) -> [UInt8] { fatalError("stub") }
-
-  /// SHA-1 of arbitrary bytes (not a git object hash), as 40 lowercase hex digits.
-  public static func sha1Hex(_ bytes: [UInt8]) -> String { fatalError("stub") }
-}
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Collects new objects into one packfile (no loose objects), compressing on every core,
 /// and installs the pack and its index into a repository in one step.
@@ -30,25 +14,140 @@ public enum GitObjectFormat {
 /// Nothing is visible to readers until `install()` returns; `discard()` (or dropping the
 /// writer without installing) leaves the repository exactly as it was.
 public final class PackWriter {
+  /// Objects gathered before a batch is handed to the compressing queue.
+  static let batchObjectLimit = 4096
+  /// Content bytes gathered before a batch is handed to the compressing queue.
+  static let batchByteLimit = 8 << 20
+
+  private let repository: Repository
+  private let packDirectory: String
+  private let sink: PackFileSink
+  private var seen = Set<ObjectID>()
+  private var distinctCount = 0
+  private var pending: [PendingObject] = []
+  private var pendingBytes = 0
+  private var closed = false
+
   /// Starts a pack for `repository` (temporary files live in its `objects/pack`).
-  public init(repository: Repository) throws { fatalError("stub") }
+  public init(repository: Repository) throws {
+    self.repository = repository
+    packDirectory = repository.path + "/objects/pack"
+    if access(packDirectory, F_OK) != 0 && mkdir(packDirectory, 0o755) != 0 && errno != EEXIST {
+      throw PosixFile.error("mkdir", packDirectory)
+    }
+    sink = try PackFileSink(directory: packDirectory)
+    pending.reserveCapacity(Self.batchObjectLimit)
+  }
+
+  deinit {
+    if !closed { sink.abandon() }
+  }
 
   /// Adds an object and returns its id. The same content added twice is stored once.
   @discardableResult
-  public func add(_ kind: ObjectKind, _ content: [UInt8]) throws -> ObjectID { fatalError("stub") }
+  public func add(_ kind: ObjectKind, _ content: [UInt8]) throws -> ObjectID {
+    let id = GitObjectFormat.id(of: kind, content)
+    try add(kind, content, id: id)
+    return id
+  }
 
   /// Adds an object whose id the caller already computed with `GitObjectFormat.id`.
   public func add(_ kind: ObjectKind, _ content: [UInt8], id: ObjectID) throws {
-    fatalError("stub")
+    guard !closed else {
+      throw GitError(
+        call: "PackWriter.add", message: "the pack was already installed or discarded",
+        kind: .invalid)
+    }
+    guard seen.insert(id).inserted else { return }
+    distinctCount += 1
+    pending.append(PendingObject(kind: kind, content: content, id: id))
+    pendingBytes += content.count
+    if pending.count >= Self.batchObjectLimit || pendingBytes >= Self.batchByteLimit {
+      try submitPending()
+    }
   }
 
   /// How many distinct objects have been added.
-  public var objectCount: Int { fatalError("stub") }
+  public var objectCount: Int { distinctCount }
 
   /// Finishes the pack and its `.idx` and moves both into place (index last), so every
   /// added object becomes readable through the repository. With no objects, writes nothing.
-  public func install() throws { fatalError("stub") }
+  public func install() throws {
+    guard !closed else {
+      throw GitError(
+        call: "PackWriter.install", message: "the pack was already installed or discarded",
+        kind: .invalid)
+    }
+    closed = true
+    // The index is built next; the de-duplication set is no longer needed.
+    seen = []
+    let pack: (file: PosixFile, checksum: ObjectID)
+    var index: PackIndexLayout
+    do {
+      try submitPending()
+      guard let entries = try sink.seal() else { return }
+      // Laid out here while the sink's queue reads the pack back for its checksum.
+      index = PackIndexLayout(ids: entries.ids, offsets: entries.offsets, crcs: entries.crcs)
+      pack = try sink.sealedPack()
+    } catch {
+      sink.abandon()
+      throw error
+    }
+    try installFiles(
+      pack.file, checksum: pack.checksum, index: index.finish(packChecksum: pack.checksum))
+    try gitCheck("git_odb_refresh", git_odb_refresh(repository.objectDatabase.pointer))
+  }
 
   /// Throws the pack away.
-  public func discard() { fatalError("stub") }
+  public func discard() {
+    guard !closed else { return }
+    closed = true
+    pending = []
+    seen = []
+    sink.abandon()
+  }
+
+  private func submitPending() throws {
+    guard !pending.isEmpty else { return }
+    let batch = pending
+    pending = []
+    pending.reserveCapacity(Self.batchObjectLimit)
+    pendingBytes = 0
+    try sink.submit(batch)
+  }
+
+  /// Renames the pack to `pack-<checksum>.pack`, then writes the index beside it and
+  /// renames that last: git and libgit2 only see a pack once its `.idx` exists.
+  private func installFiles(_ pack: PosixFile, checksum: ObjectID, index bytes: [UInt8]) throws {
+    let base = "\(packDirectory)/pack-\(checksum.hex)"
+    let packPath = base + ".pack"
+    let packExisted = access(packPath, F_OK) == 0
+    do {
+      try pack.rename(to: packPath)
+    } catch {
+      removeFileQuietly(pack.path)
+      throw error
+    }
+    let index: PosixFile
+    do {
+      index = try PosixFile.createTemporary(in: packDirectory, prefix: "tmp_idx_")
+    } catch {
+      if !packExisted { removeFileQuietly(packPath) }
+      throw error
+    }
+    do {
+      try bytes.withUnsafeBytes { try index.write($0) }
+      try index.setMode(0o444)
+      try index.sync()
+      try index.close()
+      try index.rename(to: base + ".idx")
+    } catch {
+      removeFileQuietly(index.path)
+      if !packExisted { removeFileQuietly(packPath) }
+      throw error
+    }
+    let directory = try PosixFile.openDirectory(packDirectory)
+    try directory.sync()
+    try directory.close()
+  }
 }

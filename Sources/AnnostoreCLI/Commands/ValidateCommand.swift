@@ -19,6 +19,9 @@ struct ValidateCommand: ParsableCommand {
   @Flag(help: "Print the report as JSON.")
   var json = false
 
+  /// Accepted for symmetry with the other commands; validating needs no store.
+  @OptionGroup var store: StoreOptions
+
   func run() throws {
     let progress = ProgressLine("checking \(file)", total: ProgressLine.fileSize(file))
     defer { progress.finish() }

@@ -1,0 +1,116 @@
+// One compressing thread's state: turns queued objects into pack entries in a reusable
+// buffer, with each entry's position and CRC-32.
+
+import CDeflate
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// An object waiting to be compressed into the pack.
+struct PendingObject: Sendable {
+  var kind: ObjectKind
+  var content: [UInt8]
+  var id: ObjectID
+}
+
+/// A compressor and output buffer used by one thread at a time.
+///
+/// Unchecked Sendable: a lane is handed to exactly one `concurrentPerform` iteration per
+/// batch, and its results are read only after that iteration has finished.
+///
+/// libdeflate level 1 (zlib format) was measured faster than zlib's `deflate` level 1 with
+/// `deflateReset` on ~300-400-byte JSON objects (about 6 µs against 9 µs per object); git
+/// only needs each entry to be a valid zlib stream.
+final class PackCompressionLane: @unchecked Sendable {
+  private let compressor: OpaquePointer
+  private var buffer: UnsafeMutableRawPointer
+  private var capacity: Int
+  /// Bytes of finished entries in the buffer.
+  private(set) var used = 0
+  /// Where each entry starts in the buffer.
+  private(set) var entryStarts: [Int] = []
+  /// CRC-32 of each entry as stored (header and compressed data), as `.idx` v2 records it.
+  private(set) var crcs: [UInt32] = []
+
+  init() throws {
+    guard let compressor = libdeflate_alloc_compressor(1) else {
+      throw GitError(
+        call: "libdeflate_alloc_compressor", message: "out of memory", kind: .other)
+    }
+    self.compressor = compressor
+    capacity = 1 << 20
+    guard let buffer = malloc(capacity) else {
+      libdeflate_free_compressor(compressor)
+      throw GitError(call: "malloc", message: "out of memory", kind: .other)
+    }
+    self.buffer = buffer
+  }
+
+  deinit {
+    libdeflate_free_compressor(compressor)
+    free(buffer)
+  }
+
+  /// The finished entries, valid until the next `compress`.
+  var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: buffer, count: used) }
+
+  /// Replaces the buffer's contents with the pack entries of `objects`, in order.
+  func compress(_ objects: ArraySlice<PendingObject>) {
+    used = 0
+    entryStarts.removeAll(keepingCapacity: true)
+    crcs.removeAll(keepingCapacity: true)
+    for object in objects {
+      object.content.withUnsafeBytes { content in
+        let bound = libdeflate_zlib_compress_bound(compressor, content.count)
+        reserve(used + maximumHeaderSize + bound)
+        let start = used
+        used += writeEntryHeader(type: object.kind.packType, size: content.count, at: buffer + used)
+        // An empty array may have no storage; libdeflate reads nothing then, but wants a
+        // pointer.
+        let source = content.baseAddress ?? UnsafeRawPointer(buffer)
+        let written = libdeflate_zlib_compress(
+          compressor, source, content.count, buffer + used, bound)
+        precondition(written > 0, "libdeflate output exceeded its own bound")
+        used += written
+        entryStarts.append(start)
+        crcs.append(UInt32(libdeflate_crc32(0, buffer + start, used - start)))
+      }
+    }
+  }
+
+  /// Grows the buffer to hold at least `size` bytes, keeping its contents.
+  private func reserve(_ size: Int) {
+    guard size > capacity else { return }
+    var newCapacity = capacity
+    while newCapacity < size { newCapacity *= 2 }
+    guard let grown = realloc(buffer, newCapacity) else {
+      fatalError("out of memory growing the pack buffer to \(newCapacity) bytes")
+    }
+    buffer = grown
+    capacity = newCapacity
+  }
+}
+
+/// The longest entry header: 4 size bits in the first byte, then 7 per byte for 64 bits.
+let maximumHeaderSize = 10
+
+/// Writes a pack entry header (object type and inflated size in git's variable-length
+/// encoding: type in bits 4-6 of the first byte, size 4 bits then 7 bits per byte, low bits
+/// first, high bit set while more bytes follow). Returns its length.
+func writeEntryHeader(type: UInt8, size: Int, at destination: UnsafeMutableRawPointer) -> Int {
+  var remaining = UInt64(size)
+  var byte = (type << 4) | UInt8(remaining & 0x0f)
+  remaining >>= 4
+  var length = 0
+  while remaining > 0 {
+    destination.storeBytes(of: byte | 0x80, toByteOffset: length, as: UInt8.self)
+    length += 1
+    byte = UInt8(remaining & 0x7f)
+    remaining >>= 7
+  }
+  destination.storeBytes(of: byte, toByteOffset: length, as: UInt8.self)
+  return length + 1
+}

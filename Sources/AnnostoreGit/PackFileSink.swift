@@ -1,0 +1,193 @@
+// The background half of PackWriter: compresses batches of objects on every core and
+// appends them to a temporary pack file, remembering each entry's id, offset and CRC-32.
+
+import Dispatch
+import Foundation
+
+/// A temporary pack file being filled by a background queue.
+///
+/// Thread safety: `submit`, `seal`, `sealedPack` and `abandon` are called from the owning
+/// PackWriter's thread; everything else in this class (the file, lanes, entry tables,
+/// checksum) is touched only by jobs on `queue`, or by the owner after draining `queue`
+/// with `queue.sync {}`. `failure` is guarded by `lock`.
+final class PackFileSink: @unchecked Sendable {
+  private let file: PosixFile
+  private let queue = DispatchQueue(label: "annostore.pack-writer", qos: .userInitiated)
+  /// Bounds memory: at most this many submitted batches wait or run at once.
+  private let slots = DispatchSemaphore(value: 2)
+  private let lanes: [PackCompressionLane]
+  private let lock = NSLock()
+  private var failure: GitError?
+  /// Where the next entry goes (after the 12-byte pack header).
+  private var offset: UInt64 = 12
+  private var ids: [ObjectID] = []
+  private var offsets: [UInt64] = []
+  private var crcs: [UInt32] = []
+
+  /// Where each object is in the pack, in pack order: what its index needs.
+  struct Entries {
+    var ids: [ObjectID]
+    var offsets: [UInt64]
+    var crcs: [UInt32]
+  }
+
+  /// The pack's checksum, once `seal` has had it computed.
+  private var checksum: ObjectID?
+
+  /// Creates `<directory>/tmp_pack_XXXXXX` and writes a pack header with a count of 0
+  /// (patched by `seal`).
+  init(directory: String) throws {
+    file = try PosixFile.createTemporary(in: directory, prefix: "tmp_pack_")
+    let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    lanes = try (0..<cores).map { _ in try PackCompressionLane() }
+    let header: [UInt8] = Array("PACK".utf8) + [0, 0, 0, 2, 0, 0, 0, 0]
+    do {
+      try header.withUnsafeBytes { try file.write($0) }
+    } catch {
+      removeFileQuietly(file.path)
+      throw error
+    }
+  }
+
+  /// Queues a batch for compression and writing; waits while two batches are in flight.
+  /// Throws the error of an earlier batch, if one failed.
+  func submit(_ batch: [PendingObject]) throws {
+    try rethrowFailure()
+    slots.wait()
+    queue.async { [self] in
+      defer { slots.signal() }
+      guard currentFailure() == nil else { return }
+      do {
+        try process(batch)
+      } catch {
+        record(error)
+      }
+    }
+  }
+
+  /// Waits for every batch and patches the object count into the header, then starts
+  /// appending the SHA-1 trailer and syncing in the background (see `sealedPack`). Returns
+  /// the entries, or nil (and removes the file) when the pack holds no object.
+  func seal() throws -> Entries? {
+    queue.sync {}
+    try rethrowFailure()
+    guard !ids.isEmpty else {
+      abandon()
+      return nil
+    }
+    guard ids.count <= Int(UInt32.max) else {
+      throw GitError(call: "PackWriter.install", message: "too many objects for one pack")
+    }
+    var count = UInt32(ids.count).bigEndian
+    try withUnsafeBytes(of: &count) { try file.write($0, at: 8) }
+    let entries = Entries(ids: ids, offsets: offsets, crcs: crcs)
+    ids = []
+    offsets = []
+    crcs = []
+    queue.async { [self] in
+      do {
+        let sum = try checksumOfFile()
+        try sum.rawBytes.withUnsafeBytes { try file.write($0) }
+        try file.setMode(0o444)
+        try file.sync()
+        try file.close()
+        checksum = sum
+      } catch {
+        record(error)
+      }
+    }
+    return entries
+  }
+
+  /// Waits for the work `seal` started; returns the complete, synced, closed pack file
+  /// (still under its temporary name) and its checksum.
+  func sealedPack() throws -> (file: PosixFile, checksum: ObjectID) {
+    queue.sync {}
+    try rethrowFailure()
+    guard let checksum else {
+      throw GitError(call: "PackWriter.install", message: "the pack was not sealed")
+    }
+    return (file, checksum)
+  }
+
+  /// Waits for running work, then closes and deletes the temporary file.
+  func abandon() {
+    queue.sync {}
+    try? file.close()
+    removeFileQuietly(file.path)
+  }
+
+  /// Compresses one batch on all lanes and appends the entries in order.
+  private func process(_ batch: [PendingObject]) throws {
+    let parts = partition(batch, into: batch.count < 64 ? 1 : lanes.count)
+    let lanes = self.lanes
+    DispatchQueue.concurrentPerform(iterations: parts.count) { index in
+      lanes[index].compress(batch[parts[index]])
+    }
+    for (lane, part) in zip(lanes, parts) {
+      try file.write(lane.bytes)
+      for start in lane.entryStarts { offsets.append(offset + UInt64(start)) }
+      crcs.append(contentsOf: lane.crcs)
+      for index in part { ids.append(batch[index].id) }
+      offset += UInt64(lane.used)
+    }
+  }
+
+  /// Splits `batch` into at most `count` consecutive ranges of about equal content size.
+  private func partition(_ batch: [PendingObject], into count: Int) -> [Range<Int>] {
+    guard count > 1 else { return [0..<batch.count] }
+    var total = 0
+    for object in batch { total += object.content.count + 64 }
+    var ranges: [Range<Int>] = []
+    var start = 0
+    var accumulated = 0
+    for (index, object) in batch.enumerated() {
+      accumulated += object.content.count + 64
+      if ranges.count < count - 1 && accumulated * count >= total * (ranges.count + 1) {
+        ranges.append(start..<(index + 1))
+        start = index + 1
+      }
+    }
+    ranges.append(start..<batch.count)
+    return ranges
+  }
+
+  /// SHA-1 of everything written so far, read back from the file.
+  private func checksumOfFile() throws -> ObjectID {
+    var hash = SHA1Stream()
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 4 << 20, alignment: 16)
+    defer { chunk.deallocate() }
+    var position: UInt64 = 0
+    while true {
+      let count = try file.read(into: chunk, at: position)
+      if count == 0 { break }
+      hash.update(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+      position += UInt64(count)
+    }
+    guard position == offset else {
+      throw GitError(
+        call: "PackWriter.install",
+        message: "\(file.path): read back \(position) bytes, wrote \(offset)", kind: .invalid)
+    }
+    return hash.finish()
+  }
+
+  private func record(_ error: any Error) {
+    let gitError =
+      error as? GitError
+      ?? GitError(call: "PackWriter", message: "\(error)", kind: .other)
+    lock.lock()
+    if failure == nil { failure = gitError }
+    lock.unlock()
+  }
+
+  private func currentFailure() -> GitError? {
+    lock.lock()
+    defer { lock.unlock() }
+    return failure
+  }
+
+  private func rethrowFailure() throws {
+    if let failure = currentFailure() { throw failure }
+  }
+}

@@ -1,0 +1,360 @@
+/// The grammar of an export's outer structure, driven over a `ByteChunkReader`.
+///
+/// The top-level object and the section containers are read here byte by byte; each key
+/// and each record is handed to `ParserCore`, which reads it in place from the buffer. When
+/// the core reports that the buffer ended inside the value, the reader refills (keeping the
+/// unconsumed tail) and the core starts that value again.
+struct ExportStreamParser {
+  let input: ByteChunkReader
+  private var core = ParserCore()
+
+  init(input: ByteChunkReader) {
+    self.input = input
+  }
+
+  mutating func release() {
+    core.release()
+  }
+
+  /// Reads the whole file, calling `visit` for each event.
+  mutating func run<Mode: ParseMode>(
+    _ mode: Mode.Type, _ visit: (ExportEvent) throws -> Void
+  ) throws {
+    _ = try input.refill()
+    if input.end == 0 {
+      throw error("the file is empty (0 bytes)", at: 0)
+    }
+    while input.end < 3, try input.refill() {}
+    if input.end >= 3 && input.buffer[0] == 0xEF && input.buffer[1] == 0xBB
+      && input.buffer[2] == 0xBF
+    {
+      throw error(JSONParser.byteOrderMarkMessage, at: 0)
+    }
+
+    let first = try peek()
+    guard first == 0x7B else {
+      if let type = Self.typeName(startingWith: first) {
+        throw error(
+          "the top level must be an object (a NimbusImage export), not \(type)", at: input.start)
+      }
+      _ = try parseValue(ValidateOnly.self, depth: 0, pointer: "")
+      throw error("the top level must be an object (a NimbusImage export)", at: input.start)
+    }
+    input.start += 1
+    var seen: [ExportSection] = []
+    var byte = try peek()
+    if byte == 0x7D {
+      input.start += 1
+    } else {
+      while true {
+        guard byte == 0x22 else {
+          throw error(
+            "expected a key in double quotes but found \(describe(byte))", at: input.start)
+        }
+        let keyStart = input.absoluteOffset
+        let key = try parseString(pointer: "")
+        guard let section = ExportSection(key: key) else {
+          throw error(
+            "unknown top-level key \(ParserCore.quoted(key)); an export holds only"
+              + " \"annotations\", \"annotationConnections\", \"annotationProperties\" and"
+              + " \"annotationPropertyValues\"",
+            atAbsolute: keyStart, pointer: "/" + JSONPointer.escape(key))
+        }
+        guard !seen.contains(section) else {
+          throw error(
+            "duplicate key \"\(section.rawValue)\"", atAbsolute: keyStart,
+            pointer: "/" + section.rawValue)
+        }
+        seen.append(section)
+        try expectColon()
+        if section.isRecordList {
+          try readRecordList(section, Mode.self, visit)
+        } else {
+          try readValuesObject(Mode.self, visit)
+        }
+        byte = try peek()
+        if byte == 0x2C {
+          input.start += 1
+          byte = try peek()
+          if byte == 0x7D {
+            throw error("trailing comma before '}' is not allowed", at: input.start)
+          }
+          continue
+        }
+        if byte == 0x7D {
+          input.start += 1
+          break
+        }
+        throw error(
+          "expected ',' or '}' after a top-level member but found \(describe(byte))",
+          at: input.start)
+      }
+    }
+    if let extra = try peekOrEnd() {
+      throw error(
+        "unexpected content after the top-level object: \(ParserCore.describe(extra))",
+        at: input.start)
+    }
+    input.reportFinalProgress()
+  }
+
+  // MARK: Sections
+
+  private mutating func readRecordList<Mode: ParseMode>(
+    _ section: ExportSection, _ mode: Mode.Type, _ visit: (ExportEvent) throws -> Void
+  ) throws {
+    let pointer = "/" + section.rawValue
+    var byte = try peek()
+    guard byte == 0x5B else {
+      try refuseWrongType(
+        byte, "\"\(section.rawValue)\" must be an array of objects", pointer: pointer)
+    }
+    input.start += 1
+    try visit(.sectionStart(section))
+    byte = try peek()
+    var index = 0
+    if byte == 0x5D {
+      input.start += 1
+    } else {
+      while true {
+        guard byte == 0x7B else {
+          try refuseWrongType(
+            byte, "each element of \"\(section.rawValue)\" must be an object",
+            pointer: pointer + "/" + String(index))
+        }
+        let location =
+          Mode.buildsValues
+          ? input.location(
+            ofBufferIndex: input.start, pointer: pointer + "/" + String(index))
+          : Self.unusedLocation
+        let value = try parseValue(
+          Mode.self, depth: 2, pointer: pointer + "/" + String(index))
+        try visit(.record(section, value, index: index, location: location))
+        index += 1
+        byte = try peek()
+        if byte == 0x2C {
+          input.start += 1
+          byte = try peek()
+          if byte == 0x5D {
+            throw error("trailing comma before ']' is not allowed", at: input.start)
+          }
+          continue
+        }
+        if byte == 0x5D {
+          input.start += 1
+          break
+        }
+        throw error(
+          "expected ',' or ']' after an element of \"\(section.rawValue)\" but found"
+            + " \(describe(byte))", at: input.start, pointer: pointer)
+      }
+    }
+    try visit(.sectionEnd(section))
+  }
+
+  private mutating func readValuesObject<Mode: ParseMode>(
+    _ mode: Mode.Type, _ visit: (ExportEvent) throws -> Void
+  ) throws {
+    let section = ExportSection.annotationPropertyValues
+    let pointer = "/" + section.rawValue
+    var byte = try peek()
+    guard byte == 0x7B else {
+      try refuseWrongType(byte, "\"\(section.rawValue)\" must be an object", pointer: pointer)
+    }
+    input.start += 1
+    try visit(.sectionStart(section))
+    var seenIds = Set<KeyDigest>()
+    byte = try peek()
+    if byte == 0x7D {
+      input.start += 1
+    } else {
+      while true {
+        guard byte == 0x22 else {
+          throw error(
+            "expected an annotation id in double quotes but found \(describe(byte))",
+            at: input.start, pointer: pointer)
+        }
+        let keyStart = input.absoluteOffset
+        let annotationId = try parseString(pointer: pointer)
+        let memberPointer =
+          Mode.buildsValues ? pointer + "/" + JSONPointer.escape(annotationId) : ""
+        guard seenIds.insert(KeyDigest(annotationId)).inserted else {
+          throw error(
+            "duplicate key \(ParserCore.quoted(annotationId))", atAbsolute: keyStart,
+            pointer: pointer + "/" + JSONPointer.escape(annotationId))
+        }
+        try expectColon()
+        byte = try peek()
+        guard byte == 0x7B else {
+          try refuseWrongType(
+            byte,
+            "the values of annotation \(ParserCore.quoted(annotationId)) must be an object",
+            pointer: pointer + "/" + JSONPointer.escape(annotationId))
+        }
+        let location =
+          Mode.buildsValues
+          ? input.location(ofBufferIndex: input.start, pointer: memberPointer)
+          : Self.unusedLocation
+        let value = try parseValue(
+          Mode.self, depth: 2, pointer: pointer + "/" + JSONPointer.escape(annotationId))
+        try visit(.values(annotationId: annotationId, value, location: location))
+        byte = try peek()
+        if byte == 0x2C {
+          input.start += 1
+          byte = try peek()
+          if byte == 0x7D {
+            throw error("trailing comma before '}' is not allowed", at: input.start)
+          }
+          continue
+        }
+        if byte == 0x7D {
+          input.start += 1
+          break
+        }
+        throw error(
+          "expected ',' or '}' after a member of \"\(section.rawValue)\" but found"
+            + " \(describe(byte))", at: input.start, pointer: pointer)
+      }
+    }
+    try visit(.sectionEnd(section))
+  }
+
+  /// Throws "`message`, not an object" for a value of the wrong type, or the parser's error
+  /// when the byte cannot start a value at all.
+  private mutating func refuseWrongType(_ byte: UInt8, _ message: String, pointer: String)
+    throws -> Never
+  {
+    if let type = Self.typeName(startingWith: byte) {
+      throw error("\(message), not \(type)", at: input.start, pointer: pointer)
+    }
+    _ = try parseValue(ValidateOnly.self, depth: 2, pointer: pointer)
+    throw error(message, at: input.start, pointer: pointer)
+  }
+
+  static let unusedLocation = JSONLocation(line: 0, column: 0, offset: 0, pointer: "")
+
+  // MARK: Tokens
+
+  /// The next byte after whitespace, refilling as needed; nil at the end of the file.
+  private mutating func peekOrEnd() throws -> UInt8? {
+    while true {
+      let buffer = input.buffer
+      var index = input.start
+      while index < input.end {
+        let byte = buffer[index]
+        if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+          index += 1
+        } else {
+          input.start = index
+          return byte
+        }
+      }
+      input.start = index
+      guard try input.refill() else { return nil }
+    }
+  }
+
+  /// The next byte after whitespace; the end of the file is an error here.
+  private mutating func peek() throws -> UInt8 {
+    guard let byte = try peekOrEnd() else {
+      throw error("unexpected end of input (the file may be truncated)", at: input.end)
+    }
+    return byte
+  }
+
+  private mutating func expectColon() throws {
+    let byte = try peek()
+    guard byte == 0x3A else {
+      throw error("expected ':' after an object key but found \(describe(byte))", at: input.start)
+    }
+    input.start += 1
+  }
+
+  private func describe(_ byte: UInt8) -> String { ParserCore.describe(byte) }
+
+  /// A short name of the type of the value starting with `byte`, if it can start one.
+  static func typeName(startingWith byte: UInt8) -> String? {
+    switch byte {
+    case 0x7B: return "an object"
+    case 0x5B: return "an array"
+    case 0x22: return "a string"
+    case 0x2D, 0x30...0x39: return "a number"
+    case 0x74, 0x66: return "a boolean"
+    case 0x6E: return "null"
+    default: return nil
+    }
+  }
+
+  // MARK: Values through the core
+
+  private mutating func parseString(pointer: @autoclosure () -> String) throws -> String {
+    try withCore(pointer: pointer) { core throws(ParseFailure) in
+      core.makeString(try core.scanString())
+    }
+  }
+
+  private mutating func parseValue<Mode: ParseMode>(
+    _ mode: Mode.Type, depth: Int, pointer: @autoclosure () -> String
+  ) throws -> JSONValue {
+    try withCore(pointer: pointer) { core throws(ParseFailure) in
+      try core.parseTopValue(Mode.self, depth: depth)
+    }
+  }
+
+  /// Runs `body` on the core pointed at the unconsumed bytes; when the bytes end inside the
+  /// value, refills and runs it again from the same start.
+  @inline(__always)
+  private mutating func withCore<Result>(
+    pointer: () -> String, _ body: (inout ParserCore) throws(ParseFailure) -> Result
+  ) throws -> Result {
+    while true {
+      core.reset(
+        base: input.buffer, count: input.end, position: input.start,
+        isFinal: input.isAtEndOfFile)
+      do throws(ParseFailure) {
+        let result = try body(&core)
+        input.start = core.offset
+        return result
+      } catch {
+        if error.isNeedMore {
+          _ = try input.refill()
+          continue
+        }
+        throw self.error(error.message, at: error.offset, pointer: error.pointer(below: pointer()))
+      }
+    }
+  }
+
+  /// A `JSONError` at buffer index `index`.
+  private func error(_ message: String, at index: Int, pointer: String = "") -> JSONError {
+    JSONError(message, at: input.location(ofBufferIndex: index, pointer: pointer))
+  }
+
+  /// A `JSONError` at absolute file offset `offset` (still in the buffer).
+  private func error(_ message: String, atAbsolute offset: Int, pointer: String = "")
+    -> JSONError
+  {
+    error(message, at: offset - input.bufferOffset, pointer: pointer)
+  }
+}
+
+/// A 128-bit keyed digest of a key's bytes: remembers the annotation ids of
+/// `annotationPropertyValues` (to refuse duplicates) in 16 bytes each instead of the ids.
+/// Two SipHash digests with different prefixes; a false match needs a 2^-128 coincidence.
+struct KeyDigest: Hashable {
+  var first: Int
+  var second: Int
+
+  init(_ key: String) {
+    var key = key
+    (first, second) = key.withUTF8 { bytes in
+      var firstHasher = Hasher()
+      var secondHasher = Hasher()
+      firstHasher.combine(0x5A5A)
+      secondHasher.combine(0xA5A5)
+      firstHasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+      secondHasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+      return (firstHasher.finalize(), secondHasher.finalize())
+    }
+  }
+}

@@ -1,0 +1,340 @@
+#!/usr/bin/env python3
+"""annostore's benchmark: annostore against plain git and plain Python, side by side.
+
+    make bench                      # or: python3 Tools/bench.py
+    BENCH_N=100000 python3 Tools/bench.py
+
+Environment: BENCH_N annotations (default 1,000,000); ANNOSTORE_BIN, the binary to
+measure (default .build/release/annostore).
+
+Data is cached in bench-data/ (made with Tools/gen-export.py the first time): the export,
+a 1%-edited copy of it, the fast-import stream of its canonical tree and, for the
+`git add` baseline, the canonical files of an export of min(N, 100,000) annotations.
+Each operation runs under /usr/bin/time -v (wall clock and peak resident memory) in a
+fresh bench-data/run-N/. One table is printed, with each operation's baseline and the
+ratio to it, and written to bench-results/bench-N.json. Exit status 1 when a command
+fails or a target is missed.
+
+Rows are the specs in ROWS: add one to measure a new operation.
+"""
+
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TOOLS = REPO / "Tools"
+sys.path.insert(0, str(TOOLS))
+
+from export_reader import ExportReader  # noqa: E402
+from store_layout import Snapshot  # noqa: E402
+
+DATASET = "bench"
+WORK_TREE_CAP = 100_000
+MB = 1024 * 1024
+GIT_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@localhost",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@localhost"}
+
+
+@dataclass
+class Result:
+    """One measurement: `value` (seconds, or MB for sizes) and peak memory, or an error."""
+
+    value: float = 0.0
+    peak_mb: float = 0.0
+    error: str = ""
+
+    def __add__(self, other):
+        return Result(self.value + other.value, max(self.peak_mb, other.peak_mb), self.error or other.error)
+
+
+def elapsed_seconds(text):
+    """Seconds of GNU time's "h:mm:ss" or "m:ss.ss"."""
+    seconds = 0.0
+    for part in text.split(":"):
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
+def timed(command, stdin=None, cwd=None, env=None):
+    """Runs `command` under /usr/bin/time -v: its wall clock time and peak memory."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as stats, \
+            open(stdin or os.devnull, "rb") as source, tempfile.TemporaryFile() as errors:
+        status = subprocess.run(
+            ["/usr/bin/time", "-v", "-o", stats.name, *map(str, command)],
+            stdin=source, stdout=subprocess.DEVNULL, stderr=errors, cwd=cwd, env={**os.environ, **(env or {})},
+        ).returncode
+        report = stats.read()
+        errors.seek(0)
+        message = errors.read().decode(errors="replace").strip()[-500:]
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", report)
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report)
+    return Result(
+        elapsed_seconds(wall.group(1)) if wall else 0.0,
+        int(peak.group(1)) / 1024 if peak else 0.0,
+        f"{Path(str(command[0])).name} exited {status}: {message}" if status else "",
+    )
+
+
+def pack_mb(repository):
+    return sum(pack.stat().st_size for pack in (Path(repository) / "objects" / "pack").glob("*.pack")) / MB
+
+
+def note(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+class Bench:
+    """The data and the measurements of one run; each is made once, when first asked for."""
+
+    def __init__(self, n, binary):
+        self.n = n
+        self.binary = binary
+        self.data = REPO / "bench-data"
+        self.run_dir = self.data / f"run-{n}"
+        self.store = self.run_dir / "store"
+        self.preparation = {}  # untimed steps: seconds each took
+        self.store_pack_mb = self.fast_import_pack_mb = self.git_add_seconds_per_100k = None
+
+    def fresh_run_dir(self):
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+        self.run_dir.mkdir(parents=True)
+
+    # ------------------------------------------------------------------ data
+
+    def _prepared(self, path, command):
+        """`path`, made by `command` (a list) unless already cached."""
+        if not path.exists():
+            note(f"making {path.relative_to(REPO)}")
+            started = time.monotonic()
+            partial = path.with_name(path.name + ".partial")
+            subprocess.run([sys.executable, *map(str, command), "-o", partial], check=True)
+            partial.rename(path)
+            self.preparation[path.name] = round(time.monotonic() - started, 2)
+        return path
+
+    @cached_property
+    def export(self):
+        return self._prepared(self.data / f"export-{self.n}.json",
+                              [TOOLS / "gen-export.py", "export", "--annotations", self.n, "--seed", 1])
+
+    @cached_property
+    def edited(self):
+        path = self.data / f"export-{self.n}-edited.json"
+        summary = self.data / f"export-{self.n}-edited.summary.json"
+        return self._prepared(path, [TOOLS / "gen-export.py", "mutate", self.export, "--fraction", 0.01,
+                                     "--seed", 2, "--summary", summary])
+
+    @cached_property
+    def stream(self):
+        return self._prepared(self.data / f"stream-{self.n}.fi",
+                              [TOOLS / "fast-import-stream.py", self.export, "--dataset", DATASET])
+
+    @cached_property
+    def work_tree(self):
+        """The canonical files of an export of min(N, 100,000) annotations."""
+        size = min(self.n, WORK_TREE_CAP)
+        folder = self.data / f"worktree-{size}"
+        if not (folder / ".complete").exists():
+            source = self.export if size == self.n else self._prepared(
+                self.data / f"export-{size}.json",
+                [TOOLS / "gen-export.py", "export", "--annotations", size, "--seed", 1])
+            note(f"writing {folder.relative_to(REPO)}")
+            shutil.rmtree(folder, ignore_errors=True)
+            for path, data in Snapshot(ExportReader(source).sections(), DATASET).files():
+                (folder / path).parent.mkdir(parents=True, exist_ok=True)
+                (folder / path).write_bytes(data)
+            (folder / ".complete").touch()
+        return folder, size
+
+    # ------------------------------------------------------------------ annostore
+
+    def annostore(self, *args):
+        return timed([self.binary, *args], cwd=self.run_dir)
+
+    @cached_property
+    def commit(self):
+        export = self.export
+        note("annostore init + commit")
+        result = self.annostore("init", self.store) + self.annostore(
+            "-C", self.store, "commit", export, "--dataset", DATASET, "-m", "full export")
+        self.store_pack_mb = pack_mb(self.store)
+        return result
+
+    @cached_property
+    def recommit(self):
+        edited, _ = self.edited, self.commit
+        note("annostore commit of the edited copy")
+        return self.annostore("-C", self.store, "commit", edited, "--dataset", DATASET, "-m", "1% edited")
+
+    @cached_property
+    def export_json(self):
+        _ = self.commit
+        note("annostore export json")
+        return self.annostore("-C", self.store, "export", "json", "--dataset", DATASET,
+                              "-o", self.run_dir / "exported.json")
+
+    @cached_property
+    def validate(self):
+        _ = self.commit
+        note("annostore validate")
+        return self.annostore("-C", self.store, "validate", self.export)
+
+    @cached_property
+    def pack_size(self):
+        _ = self.commit
+        return Result(self.store_pack_mb)
+
+    # ------------------------------------------------------------------ baselines
+
+    @cached_property
+    def fast_import(self):
+        stream = self.stream
+        repository = self.run_dir / "fast-import.git"
+        subprocess.run(["git", "init", "-q", "--bare", repository], check=True, env={**os.environ, **GIT_ENV})
+        note("git fast-import")
+        result = timed(["git", "-C", repository, "fast-import", "--quiet"], stdin=stream, env=GIT_ENV)
+        self.fast_import_pack_mb = pack_mb(repository)
+        return result
+
+    @cached_property
+    def fast_import_pack(self):
+        _ = self.fast_import
+        return Result(self.fast_import_pack_mb)
+
+    @cached_property
+    def git_add_commit(self):
+        """git add -A && git commit of the canonical files, scaled from min(N, 100,000) to N."""
+        folder, size = self.work_tree
+        git_dir = self.run_dir / "work-tree.git"
+        subprocess.run(["git", "init", "-q", "--bare", git_dir], check=True, env={**os.environ, **GIT_ENV})
+        git = ["git", "--git-dir", git_dir, "--work-tree", folder]
+        note(f"git add + git commit of {size} annotations")
+        result = timed([*git, "add", "-A"], env=GIT_ENV) + timed([*git, "commit", "-q", "-m", "all"], env=GIT_ENV)
+        self.git_add_seconds_per_100k = result.value * 100_000 / size
+        return Result(result.value * self.n / size, result.peak_mb, result.error)
+
+    def _python(self, code):
+        return timed([sys.executable, "-c", code, self.export, self.run_dir / "python.json"])
+
+    @cached_property
+    def python_load_dump(self):
+        note("python json.load + json.dumps")
+        return self._python("import json, sys\n"
+                            "data = json.load(open(sys.argv[1], encoding='utf-8'))\n"
+                            "open(sys.argv[2], 'w', encoding='utf-8').write("
+                            "json.dumps(data, separators=(',', ':'), ensure_ascii=False))")
+
+    @cached_property
+    def python_load(self):
+        note("python json.load")
+        return self._python("import json, sys\njson.load(open(sys.argv[1], encoding='utf-8'))")
+
+
+@dataclass
+class Row:
+    """One line of the table: annostore's measurement, its baseline and the targets."""
+
+    operation: str
+    ours: str  # the Bench property measuring annostore
+    baseline: str
+    theirs: str  # the Bench property measuring the baseline
+    max_ratio: float | None = None
+    max_peak_mb: float | None = None
+    unit: str = "s"
+
+    def measure(self, bench):
+        ours, theirs = getattr(bench, self.ours), getattr(bench, self.theirs)
+        ratio = ours.value / theirs.value if theirs.value and not (ours.error or theirs.error) else None
+        checks = []
+        if self.max_ratio is not None:
+            checks.append(ratio is not None and ratio <= self.max_ratio)
+        if self.max_peak_mb is not None:
+            checks.append(not ours.error and ours.peak_mb <= self.max_peak_mb)
+        targets = [f"<= {self.max_ratio:.3g}x" if self.max_ratio is not None else "",
+                   f"<= {self.max_peak_mb:g} MB" if self.max_peak_mb is not None else ""]
+        return {
+            "operation": self.operation, "unit": self.unit,
+            "annostore": round(ours.value, 3), "annostore_peak_mb": round(ours.peak_mb, 1),
+            "baseline": self.baseline, "baseline_value": round(theirs.value, 3),
+            "baseline_peak_mb": round(theirs.peak_mb, 1),
+            "ratio": round(ratio, 4) if ratio is not None else None,
+            "target": ", ".join(t for t in targets if t) or "-",
+            "ok": None if not checks else all(checks),
+            "errors": [e for e in (ours.error, theirs.error) if e],
+        }
+
+
+ROWS = [
+    Row("commit (full export)", "commit", "git fast-import", "fast_import", max_ratio=0.25, max_peak_mb=1536),
+    Row("commit vs git add+commit", "commit", "git add+commit, scaled", "git_add_commit"),
+    Row("re-commit (1% edited)", "recommit", "full commit", "commit", max_ratio=0.15),
+    Row("export json", "export_json", "python json.load+dumps", "python_load_dump", max_ratio=1 / 3,
+        max_peak_mb=1024),
+    Row("validate", "validate", "python json.load", "python_load", max_ratio=1 / 3),
+    Row("pack size", "pack_size", "fast-import pack", "fast_import_pack", max_ratio=1.5, unit="MB"),
+]
+
+
+def table(rows):
+    """The rows as an aligned text table."""
+    header = ["operation", "annostore", "baseline", "baseline", "ratio", "peak MB", "target", "ok?"]
+    lines = [header]
+    for row in rows:
+        unit = row["unit"]
+        ok = "FAIL" if row["errors"] else {None: "-", True: "yes", False: "NO"}[row["ok"]]
+        lines.append([row["operation"], f"{row['annostore']:.2f} {unit}", row["baseline"],
+                      f"{row['baseline_value']:.2f} {unit}",
+                      f"{row['ratio']:.3f}" if row["ratio"] is not None else "-",
+                      f"{row['annostore_peak_mb']:.0f}" if unit == "s" else "-", row["target"], ok])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    rendered = [" | ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+                for line in lines]
+    rendered.insert(1, "-+-".join("-" * width for width in widths))
+    return "\n".join(rendered)
+
+
+def main():
+    n = int(os.environ.get("BENCH_N", "1000000"))
+    binary = Path(os.environ.get("ANNOSTORE_BIN", REPO / ".build" / "release" / "annostore")).resolve()
+    if not os.access(binary, os.X_OK):
+        sys.exit(f"annostore binary not found at {binary}: run `swift build -c release` or set ANNOSTORE_BIN")
+    if not os.access("/usr/bin/time", os.X_OK):
+        sys.exit("/usr/bin/time (GNU time) is needed: apt-get install time")
+    bench = Bench(n, binary)
+    bench.fresh_run_dir()
+    rows = [row.measure(bench) for row in ROWS]
+    results = {
+        "n": n, "binary": str(binary), "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {"cpus": os.cpu_count(), "system": platform.platform(), "python": platform.python_version()},
+        "preparation_seconds": bench.preparation,
+        "git_add_commit_seconds_per_100k": round(bench.git_add_seconds_per_100k, 3),
+        "rows": rows,
+    }
+    print(f"annostore benchmark, {n:,} annotations ({binary})")
+    print(table(rows))
+    print(f"git add+commit measured on {min(n, WORK_TREE_CAP):,} annotations: "
+          f"{results['git_add_commit_seconds_per_100k']:.2f} s per 100,000, scaled x{n / min(n, WORK_TREE_CAP):g}.")
+    print("fast-import time excludes writing its stream (Tools/fast-import-stream.py); "
+          f"untimed preparation this run: {bench.preparation or 'none, all cached'}.")
+    for row in rows:
+        for error in row["errors"]:
+            print(f"{row['operation']}: {error}")
+    out = REPO / "bench-results" / f"bench-{n}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written {out.relative_to(REPO)}")
+    return 0 if all(row["ok"] is not False and not row["errors"] for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
