@@ -7,22 +7,20 @@ independently, from the two export files.
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from e2e_support import ISOLATED_ENV, REPO, TOOLS, Schemas, git
 from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = os.environ.get("ANNOSTORE_BIN", str(ROOT / ".build" / "debug" / "annostore"))
-GENERATOR = ROOT / "Tools" / "gen-export.py"
-SCHEMA = json.loads((ROOT / "Schemas" / "diff.schema.json").read_text())
+BIN = os.environ.get("ANNOSTORE_BIN", str(REPO / ".build" / "debug" / "annostore"))
+GENERATOR = TOOLS / "gen-export.py"
+SCHEMAS = Schemas()
 KINDS = ("annotations", "connections", "properties", "values")
 ANNOTATIONS = 300
-
-pytestmark = pytest.mark.skipif(not GENERATOR.exists(), reason="Tools/gen-export.py is missing")
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -31,7 +29,7 @@ pytestmark = pytest.mark.skipif(not GENERATOR.exists(), reason="Tools/gen-export
 def annostore(*args, store=None, expect=0):
     """Runs annostore (on `store` when given) and returns the completed process."""
     command = [BIN] + (["-C", str(store)] if store else []) + [str(arg) for arg in args]
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True, env=ISOLATED_ENV, timeout=600)
     if expect is not None:
         assert done.returncode == expect, f"{command}: {done.returncode}\n{done.stdout}\n{done.stderr}"
     return done
@@ -65,15 +63,21 @@ def commit(store, export, dataset, message):
 
 
 def head(store, revision="HEAD"):
-    return subprocess.run(["git", "-C", str(store), "rev-parse", revision], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return git(store, "rev-parse", revision).strip()
+
+
+def copy(store, target):
+    shutil.copytree(store, target)
+    return target
 
 
 def validate(document, definition=None):
-    """Checks a diff document (or one of the schema's definitions) against the schema."""
-    registry = Registry().with_resource(SCHEMA["$id"], Resource.from_contents(SCHEMA))
-    schema = SCHEMA if definition is None else {"$ref": SCHEMA["$id"] + "#/$defs/" + definition}
-    Draft202012Validator(schema, registry=registry).validate(document)
+    """Checks a diff document (or one of the diff schema's definitions) against the schema."""
+    if definition is None:
+        assert SCHEMAS.errors("diff", document) == []
+        return
+    reference = {"$ref": SCHEMAS.documents["diff"]["$id"] + "#/$defs/" + definition}
+    Draft202012Validator(reference, registry=SCHEMAS.registry).validate(document)
 
 
 # ------------------------------------------------------------ the expectation, from the files
@@ -336,7 +340,7 @@ def test_log_annotation(edited):
 
 def test_tags(tmp_path, edited):
     store = tmp_path / "tagged"
-    subprocess.run(["cp", "-r", str(edited["store"]), str(store)], check=True)
+    copy(edited["store"], store)
     assert annostore("tags", store=store).stdout.strip() == "no tags yet"
     annostore("tag", "v1", "HEAD~1", "-m", "first segmentation, figure 2", store=store)
     annostore("tag", "paper/v2", store=store)
@@ -344,8 +348,7 @@ def test_tags(tmp_path, edited):
     assert [tag["name"] for tag in tags] == ["paper/v2", "v1"]
     assert tags[1]["commit"] == head(store, "HEAD~1") and tags[0]["commit"] == head(store)
     assert tags[1]["message"].strip() == "first segmentation, figure 2" and tags[1]["annotated"]
-    assert subprocess.run(["git", "-C", str(store), "cat-file", "-t", "v1"], capture_output=True,
-                          text=True).stdout.strip() == "tag"
+    assert git(store, "cat-file", "-t", "v1").strip() == "tag"
     text = annostore("tags", store=store).stdout
     assert "v1" in text and head(store, "HEAD~1")[:12] in text
     # A tag names a revision everywhere.
@@ -371,7 +374,7 @@ def export_json(store, revision, dataset="hela"):
 
 def test_restore_one_dataset(tmp_path, edited):
     store = tmp_path / "restored"
-    subprocess.run(["cp", "-r", str(edited["store"]), str(store)], check=True)
+    copy(edited["store"], store)
     before = head(store)
     base = export_json(store, "HEAD~1")
     done = annostore("restore", "HEAD~1", "--dataset", "hela", store=store)
@@ -395,7 +398,7 @@ def test_restore_one_dataset(tmp_path, edited):
 
 def test_restore_all_datasets(tmp_path, base_export, edited):
     store = tmp_path / "all"
-    subprocess.run(["cp", "-r", str(edited["store"]), str(store)], check=True)
+    copy(edited["store"], store)
     other = generate(tmp_path / "other.json", seed=9, annotations=40)
     commit(store, other, "mcf7", "add mcf7")
     first = head(store, "HEAD~2")
