@@ -40,3 +40,24 @@ import Testing
     #expect(json["after"]?["tags"] == .array([.string("spot")]))
   }
 }
+
+@Suite struct StreamedJSONTests {
+  @Test func streamedDiffIsTheCanonicalDocument() {
+    let diff = DiffRendererTests.sample()
+    let whole = CanonicalJSON.encode(DiffJSONRenderer.document(diff))
+    #expect(DiffJSONRenderer.streamed(diff).bytes == whole)
+    var chunks: [[UInt8]] = []
+    try? DiffJSONRenderer.streamed(diff).write(chunk: 16) { chunks.append($0) }
+    #expect(chunks.count > 1)
+    #expect(Array(chunks.joined()) == whole)
+  }
+
+  @Test func columnCacheSharesPaths() {
+    let cache = ColumnCache()
+    let names = DiffFixtures.names
+    let (_, first) = cache.column([DiffFixtures.blobProperty, "Area"], names)
+    let (_, second) = cache.column([DiffFixtures.blobProperty, "Area"], names)
+    #expect(first == "nucleus Blob Metrics / Area")
+    #expect(second == first)
+  }
+}

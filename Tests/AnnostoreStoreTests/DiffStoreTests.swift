@@ -42,6 +42,18 @@ private func sampleStore() throws -> (Store, String) {
     #expect(DiffTextRenderer.lines(empty, header: false) == ["no differences"])
   }
 
+  @Test func countsOnlyDiffHasTheSameCounts() throws {
+    let (store, directory) = try sampleStore()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    for request in [DiffRequest(), DiffRequest(from: "HEAD", to: "HEAD~1")] {
+      let full = try store.diff(request)
+      let counts = try store.diff(request, detail: .counts)
+      #expect(counts.summary == full.summary)
+      #expect(counts.datasets.map(\.annotationsByTag) == full.datasets.map(\.annotationsByTag))
+      #expect(DiffStatRenderer.lines(counts) == DiffStatRenderer.lines(full))
+    }
+  }
+
   @Test func firstCommitShowsEverythingAdded() throws {
     let (store, directory) = try sampleStore()
     defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -33,7 +33,8 @@ struct DiffCommand: ParsableCommand {
   @OptionGroup var store: StoreOptions
 
   func run() throws {
-    let diff = try store.open().diff(DiffRequest(from: from, to: to, dataset: dataset))
+    let diff = try store.open().diff(
+      DiffRequest(from: from, to: to, dataset: dataset), detail: format.detail)
     try DiffOutput.write(diff, format: format)
     if exitCode, !diff.isEmpty { throw ExitWith(status: .differences) }
   }

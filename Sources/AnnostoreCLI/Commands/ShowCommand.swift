@@ -24,12 +24,18 @@ struct ShowCommand: ParsableCommand {
   @OptionGroup var store: StoreOptions
 
   func run() throws {
-    let details = try store.open().show(revision, dataset: dataset)
+    let details = try store.open().show(revision, dataset: dataset, detail: format.detail)
     let revision = details.revision
+    let output = OutputFile()
     if format == .json {
-      guard case .object(var members) = LogCommand.json(revision) else { return }
-      members.append(JSONMember("diffs", .array(details.diffs.map(DiffJSONRenderer.document))))
-      JSONOutput.print(.object(members))
+      guard case .object(let members) = LogCommand.json(revision) else { return }
+      let diffs = details.diffs
+      let document = StreamedJSON.object(
+        members.map { ($0.key, StreamedJSON.value($0.value)) }
+          + [("diffs", .array(count: diffs.count) { DiffJSONRenderer.streamed(diffs[$0]) })])
+      try document.write { try output.write($0) }
+      try output.write("\n")
+      try output.finish()
       return
     }
     var lines = ["commit \(revision.commit)"]
@@ -40,13 +46,14 @@ struct ShowCommand: ParsableCommand {
     lines.append("Date:   \(LogCommand.date(revision.time, revision.offsetMinutes))")
     lines.append("")
     lines += LogCommand.messageLines(revision.message)
+    for line in lines { try DiffOutput.writeLine(line, to: output) }
     for diff in details.diffs {
-      lines.append("")
+      try DiffOutput.writeLine("", to: output)
       if details.diffs.count > 1, let parent = diff.from {
-        lines.append("against parent \(parent.shortCommit):")
+        try DiffOutput.writeLine("against parent \(parent.shortCommit):", to: output)
       }
-      lines += DiffOutput.lines(diff, format: format)
+      try DiffOutput.writeBody(diff, format: format, to: output)
     }
-    try DiffOutput.writeLines(lines)
+    try output.finish()
   }
 }

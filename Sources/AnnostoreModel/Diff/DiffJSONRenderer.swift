@@ -18,6 +18,35 @@ public enum DiffJSONRenderer {
     ])
   }
 
+  /// The whole document, to be written piece by piece: the same bytes as `document`
+  /// encoded canonically, without holding them all.
+  public static func streamed(_ diff: RevisionDiff) -> StreamedJSON {
+    .object([
+      ("format", .value(.string(format))),
+      ("version", .value(.number(Double(version)))),
+      ("from", .value(diff.from.map { .string($0) } ?? .null)),
+      ("to", .value(.string(diff.to))),
+      ("datasets", .object(diff.datasets.map { ($0.name, streamed($0)) })),
+      ("summary", .value(summary(diff.summary))),
+    ])
+  }
+
+  /// One dataset's changes, to be written piece by piece.
+  public static func streamed(_ dataset: DatasetDiff) -> StreamedJSON {
+    func list<T>(_ items: [T], _ render: @escaping (T) -> JSONValue) -> StreamedJSON {
+      .array(count: items.count) { .value(render(items[$0])) }
+    }
+    return .object([
+      ("status", .value(.string(dataset.status.rawValue))),
+      ("summary", .value(summary(dataset.summary))),
+      ("dataset", .value(.array(dataset.record.map(field)))),
+      ("annotations", list(dataset.annotations, annotation)),
+      ("connections", list(dataset.connections, record)),
+      ("properties", list(dataset.properties, record)),
+      ("values", list(dataset.values, values)),
+    ])
+  }
+
   /// One dataset's changes.
   public static func dataset(_ dataset: DatasetDiff) -> JSONValue {
     .object([

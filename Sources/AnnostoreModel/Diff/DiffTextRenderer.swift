@@ -4,32 +4,44 @@ public enum DiffTextRenderer {
   /// The whole diff as lines. `header` adds the `diff A..B` line (left out by `show`).
   public static func lines(_ diff: RevisionDiff, header: Bool = true) -> [String] {
     var lines: [String] = []
+    write(diff, header: header) { lines.append($0) }
+    return lines
+  }
+
+  /// Hands the diff's lines to `emit` one at a time, so a diff of a million records is
+  /// never held as text all at once.
+  public static func write(
+    _ diff: RevisionDiff, header: Bool = true, emit: (String) throws -> Void
+  ) rethrows {
     if header {
-      lines.append("diff \(shortCommit(diff.from) ?? "(empty)")..\(shortCommit(diff.to) ?? "")")
+      try emit("diff \(shortCommit(diff.from) ?? "(empty)")..\(shortCommit(diff.to) ?? "")")
     }
     let changed = diff.datasets.filter { !$0.isEmpty }
     if changed.isEmpty {
-      lines.append("no differences")
-      return lines
+      try emit("no differences")
+      return
     }
     for (index, dataset) in changed.enumerated() {
-      if index > 0 { lines.append("") }
-      lines += self.lines(dataset)
+      if index > 0 { try emit("") }
+      try write(dataset, emit: emit)
     }
+  }
+
+  /// One dataset as lines.
+  public static func lines(_ dataset: DatasetDiff) -> [String] {
+    var lines: [String] = []
+    write(dataset) { lines.append($0) }
     return lines
   }
 
   /// One dataset: its summary line, then a line per changed record.
-  public static func lines(_ dataset: DatasetDiff) -> [String] {
-    var lines = [summaryLine(dataset)]
-    for change in dataset.record {
-      lines.append("~ dataset.json: " + fieldText(change))
-    }
-    lines += dataset.annotations.map(annotationLine)
-    lines += dataset.connections.map(connectionLine)
-    lines += dataset.properties.map(propertyLine)
-    lines += dataset.values.map(valuesLine)
-    return lines
+  public static func write(_ dataset: DatasetDiff, emit: (String) throws -> Void) rethrows {
+    try emit(summaryLine(dataset))
+    for change in dataset.record { try emit("~ dataset.json: " + fieldText(change)) }
+    for diff in dataset.annotations { try emit(annotationLine(diff)) }
+    for diff in dataset.connections { try emit(connectionLine(diff)) }
+    for diff in dataset.properties { try emit(propertyLine(diff)) }
+    for diff in dataset.values { try emit(valuesLine(diff)) }
   }
 
   /// `hela: annotations +3 -1 ~2, values ~5` (kinds without changes are left out).

@@ -5,7 +5,8 @@ public enum ValuesComparer {
   /// How the values differ; nil when they are the same (or absent) in both. Leaves come in
   /// path order.
   public static func compare(
-    annotationId: String, before: JSONValue?, after: JSONValue?, names: PropertyNames
+    annotationId: String, before: JSONValue?, after: JSONValue?, names: PropertyNames,
+    cache: ColumnCache? = nil
   ) -> ValuesDiff? {
     let change: ChangeType
     switch (before, after) {
@@ -24,7 +25,8 @@ public enum ValuesComparer {
       let a = old[path]
       let b = new[path]
       guard !JSONEquivalence.equal(a, b) else { continue }
-      entries.append(ValueEntryChange(path: path, column: names.column(path), before: a, after: b))
+      let (shared, column) = cache?.column(path, names) ?? (path, names.column(path))
+      entries.append(ValueEntryChange(path: shared, column: column, before: a, after: b))
     }
     if change == .modified, entries.isEmpty { return nil }
     return ValuesDiff(id: annotationId, change: change, entries: entries)

@@ -9,22 +9,24 @@ struct DatasetDiffer {
 
   /// Everything that differs in dataset `name` (nil on a side where it does not exist). The
   /// dataset's own record is compared only when it exists on both sides.
-  func diff(name: String, old: DatasetTrees?, new: DatasetTrees?) throws -> DatasetDiff {
+  func diff(name: String, old: DatasetTrees?, new: DatasetTrees?, detail: DiffDetail = .full)
+    throws -> DatasetDiff
+  {
     let status: ChangeType = old == nil ? .added : new == nil ? .removed : .modified
     var result = DatasetDiff(name: name, status: status)
     guard old?.tree != new?.tree else { return result }
     let oldRecord = old?.entries[StoreLayout.datasetFile]
     let newRecord = new?.entries[StoreLayout.datasetFile]
-    if status == .modified, oldRecord?.id != newRecord?.id {
+    if detail == .full, status == .modified, oldRecord?.id != newRecord?.id {
       result.record = RecordComparer.datasetRecord(
         before: try oldRecord.map { try reader.document($0.id) },
         after: try newRecord.map { try reader.document($0.id) })
     }
     let units = try self.units(old: old, new: new)
     let names =
-      units.contains { $0.kind == .values }
+      detail == .full && units.contains { $0.kind == .values }
       ? try propertyNames(old: old, new: new) : PropertyNames()
-    let found = try ParallelDiff(repository: repository, names: names).run(units)
+    let found = try ParallelDiff(repository: repository, names: names, detail: detail).run(units)
     result.annotations = found.annotations
     result.connections = found.connections
     result.properties = found.properties

@@ -32,6 +32,7 @@ struct DiffUnitResult: Sendable {
 struct ParallelDiff {
   let repository: Repository
   let names: PropertyNames
+  var detail: DiffDetail = .full
 
   /// The diffs of all units, each kind in id order (ids are ASCII tokens, so this is byte
   /// order).
@@ -39,17 +40,20 @@ struct ParallelDiff {
     let workers = min(units.count, ProcessInfo.processInfo.activeProcessorCount, 8)
     var total = DiffUnitResult()
     if workers <= 1 {
-      for unit in units { total.append(try Self.diff(unit, repository: repository, names: names)) }
+      let worker = UnitDiffer(repository: repository, names: names, detail: detail)
+      for unit in units { total.append(try worker.diff(unit)) }
     } else {
       let board = WorkBoard(units: units)
       let path = repository.path
       let names = names
+      let detail = detail
       let first = UncheckedBox(repository)
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      DispatchQueue.concurrentPerform(iterations: workers) { index in
         do {
-          let handle = worker == 0 ? first.value : try Repository.open(at: path)
+          let handle = index == 0 ? first.value : try Repository.open(at: path)
+          let worker = UnitDiffer(repository: handle, names: names, detail: detail)
           while let (index, unit) = board.next() {
-            board.finish(index, try Self.diff(unit, repository: handle, names: names))
+            board.finish(index, try worker.diff(unit))
           }
         } catch {
           board.fail(error)
@@ -65,46 +69,6 @@ struct ParallelDiff {
     byID(&total.properties, \.id)
     byID(&total.values, \.id)
     return total
-  }
-
-  /// Walks one unit's trees, reads the changed files and compares them.
-  static func diff(_ unit: DiffUnit, repository: Repository, names: PropertyNames) throws
-    -> DiffUnitResult
-  {
-    let reader = RevisionReader(repository: repository)
-    let changes = try TreeDiff(repository: repository).changes(
-      old: unit.old, new: unit.new, depth: unit.depth)
-    func documents(_ change: ChangedRecord) throws -> (JSONValue?, JSONValue?) {
-      (
-        try change.old.map { try reader.document($0) },
-        try change.new.map { try reader.document($0) }
-      )
-    }
-    var result = DiffUnitResult()
-    for change in changes {
-      let (before, after) = try documents(change)
-      switch unit.kind {
-      case .annotations:
-        if let diff = RecordComparer.annotation(id: change.id, before: before, after: after) {
-          result.annotations.append(diff)
-        }
-      case .connections:
-        if let diff = RecordComparer.connection(id: change.id, before: before, after: after) {
-          result.connections.append(diff)
-        }
-      case .properties:
-        if let diff = RecordComparer.property(id: change.id, before: before, after: after) {
-          result.properties.append(diff)
-        }
-      case .values:
-        if let diff = ValuesComparer.compare(
-          annotationId: change.id, before: before, after: after, names: names)
-        {
-          result.values.append(diff)
-        }
-      }
-    }
-    return result
   }
 }
 

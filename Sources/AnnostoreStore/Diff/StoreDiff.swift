@@ -17,12 +17,22 @@ public struct DiffRequest: Sendable {
   }
 }
 
+/// How much a diff finds out.
+public enum DiffDetail: Sendable {
+  /// Every changed record compared field by field and leaf by leaf.
+  case full
+  /// Only what the counts need: which records were added, removed or modified (from the
+  /// trees alone) and the tags of changed annotations (for counts per tag). Connections,
+  /// properties and values are not read.
+  case counts
+}
+
 extension Store {
   /// The semantic diff between two revisions: no revision means the head's parent against
   /// the head (the head against nothing for the first commit), one means that revision
   /// against the head, two mean the first against the second. A dataset present on one
   /// side only is all added or all removed.
-  public func diff(_ request: DiffRequest) throws -> RevisionDiff {
+  public func diff(_ request: DiffRequest, detail: DiffDetail = .full) throws -> RevisionDiff {
     let to = try resolveOrHead(request.to)
     let from: ObjectID?
     if let name = request.from {
@@ -31,12 +41,14 @@ extension Store {
       from = try readCommit(to).parents.first
     }
     if let dataset = request.dataset { try DatasetName.check(dataset) }
-    return try diff(from: from, to: to, dataset: request.dataset)
+    return try diff(from: from, to: to, dataset: request.dataset, detail: detail)
   }
 
   /// The diff between two commits (`from` nil: against nothing), for one dataset or all.
   /// A named dataset must exist in at least one of them.
-  func diff(from: ObjectID?, to: ObjectID, dataset: String?) throws -> RevisionDiff {
+  func diff(from: ObjectID?, to: ObjectID, dataset: String?, detail: DiffDetail = .full) throws
+    -> RevisionDiff
+  {
     let reader = RevisionReader(repository: repository)
     let old = try from.map { try reader.datasets(inRoot: try readCommit($0).tree) } ?? [:]
     let new = try reader.datasets(inRoot: try readCommit(to).tree)
@@ -53,7 +65,7 @@ extension Store {
     let differ = DatasetDiffer(reader: reader)
     var datasets: [DatasetDiff] = []
     for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-      let diff = try differ.diff(name: name, old: old[name], new: new[name])
+      let diff = try differ.diff(name: name, old: old[name], new: new[name], detail: detail)
       if dataset != nil || !diff.isEmpty { datasets.append(diff) }
     }
     return RevisionDiff(from: from?.description, to: to.description, datasets: datasets)

@@ -23,12 +23,16 @@ extension RevisionSummary {
 extension Store {
   /// A revision (default: the head) with its diff against each of its parents, for one
   /// dataset or all.
-  public func show(_ revision: String?, dataset: String? = nil) throws -> RevisionDetails {
+  public func show(_ revision: String?, dataset: String? = nil, detail: DiffDetail = .full)
+    throws -> RevisionDetails
+  {
     if let dataset { try DatasetName.check(dataset) }
     let commit = try resolveOrHead(revision)
     let info = try readCommit(commit)
     let parents: [ObjectID?] = info.parents.isEmpty ? [nil] : info.parents
-    let diffs = try parents.map { try diff(from: $0, to: commit, dataset: dataset) }
+    let diffs = try parents.map {
+      try diff(from: $0, to: commit, dataset: dataset, detail: detail)
+    }
     let changed = diffs.first?.datasets.filter { !$0.isEmpty }.map(\.name) ?? []
     return RevisionDetails(revision: RevisionSummary(info, datasetsChanged: changed), diffs: diffs)
   }
