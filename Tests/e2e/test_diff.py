@@ -383,7 +383,7 @@ def test_restore_one_dataset(tmp_path, edited):
     assert export_json(store, "HEAD") == base
     assert export_json(store, before) != base
     message = annostore_json("log", "-n", "1", "--json", store=store)[0]["message"].strip()
-    assert message == "Restore hela to HEAD~1"
+    assert message == f"Restore hela to HEAD~1 ({head(store, 'HEAD~2')[:12]})"
     undo = annostore_json("diff", "HEAD~1", "HEAD", "--format", "json", store=store)["summary"]
     redo = annostore_json("diff", "HEAD~2", "HEAD~1", "--format", "json", store=store)["summary"]
     for kind in KINDS:

@@ -7,7 +7,8 @@ public struct RestoreRequest: Sendable {
   public var revision: String
   /// Only this dataset (default: every dataset, exactly as the revision had them).
   public var dataset: String?
-  /// The commit message (default: `Restore <dataset> to <revision>`).
+  /// The commit message (default: `Restore <dataset> to <revision> (<commit>)`, the commit
+  /// id because a name like HEAD~1 means something else later).
   public var message: String?
   public var author: Identity?
 
@@ -76,9 +77,10 @@ extension Store {
       source: source.description, commit: nil, parent: parent?.description, changes: [:])
     let old = try parentRoot.map { try reader.datasets(inRoot: $0) } ?? [:]
     if root == parentRoot { return report }
-    let message =
-      request.message
-      ?? "Restore \(request.dataset ?? "all datasets") to \(request.revision)"
+    let shortID = String(source.description.prefix(12))
+    let named =
+      source.description.hasPrefix(request.revision) ? shortID : "\(request.revision) (\(shortID))"
+    let message = request.message ?? "Restore \(request.dataset ?? "all datasets") to \(named)"
     let signature = (request.author ?? Identity.fromEnvironment()).signatureNow()
     let commit = try sink.store(
       .commit,
