@@ -413,3 +413,21 @@ def test_restore_all_datasets(tmp_path, base_export, edited):
     assert export_json(store, "HEAD") == export_json(store, first)
     assert annostore_json("log", "-n", "1", "--json", store=store)[0]["message"].strip() == "back to the start"
     annostore("verify", store=store)
+
+
+def test_show_a_merge_diffs_against_each_parent(tmp_path, edited):
+    store = copy(edited["store"], tmp_path / "merged")
+    first, second = head(store, "HEAD~1"), head(store)
+    # A merge made with git itself: the edited tree, with both revisions as parents.
+    merge = git(store, "commit-tree", f"{second}^{{tree}}", "-p", first, "-p", second, "-m", "merge",
+                env={"GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@b", "GIT_COMMITTER_NAME": "a",
+                     "GIT_COMMITTER_EMAIL": "a@b"}).strip()
+    git(store, "update-ref", "refs/heads/main", merge, second)
+    document = annostore_json("show", "--format", "json", store=store)
+    assert document["parents"] == [first, second]
+    against_first, against_second = document["diffs"]
+    assert against_first["from"] == first and against_second["from"] == second
+    assert against_first["summary"] == annostore_json("diff", first, second, "--format", "json", store=store)["summary"]
+    assert against_second["datasets"] == {}
+    text = annostore("show", store=store).stdout
+    assert f"against parent {first[:12]}:" in text and f"against parent {second[:12]}:" in text
