@@ -159,7 +159,7 @@ struct ExportStreamParser {
     }
     input.start += 1
     try visit(Records.sectionStart(section))
-    var seenIds = Set<KeyDigest>()
+    var seenIds = KeyDigestSet()
     byte = try peek()
     if byte == 0x7D {
       input.start += 1
@@ -172,7 +172,7 @@ struct ExportStreamParser {
         }
         let keyStart = input.absoluteOffset
         let annotationId = try parseString(pointer: pointer)
-        guard seenIds.insert(KeyDigest(annotationId)).inserted else {
+        guard seenIds.insert(annotationId) else {
           throw error(
             "duplicate key \(ParserCore.quoted(annotationId))", atAbsolute: keyStart,
             pointer: pointer + "/" + JSONPointer.escape(annotationId))
@@ -327,26 +327,5 @@ struct ExportStreamParser {
     -> JSONError
   {
     error(message, at: offset - input.bufferOffset, pointer: pointer)
-  }
-}
-
-/// A 128-bit keyed digest of a key's bytes: remembers the annotation ids of
-/// `annotationPropertyValues` (to refuse duplicates) in 16 bytes each instead of the ids.
-/// Two SipHash digests with different prefixes; a false match needs a 2^-128 coincidence.
-struct KeyDigest: Hashable {
-  var first: Int
-  var second: Int
-
-  init(_ key: String) {
-    var key = key
-    (first, second) = key.withUTF8 { bytes in
-      var firstHasher = Hasher()
-      var secondHasher = Hasher()
-      firstHasher.combine(0x5A5A)
-      secondHasher.combine(0xA5A5)
-      firstHasher.combine(bytes: UnsafeRawBufferPointer(bytes))
-      secondHasher.combine(bytes: UnsafeRawBufferPointer(bytes))
-      return (firstHasher.finalize(), secondHasher.finalize())
-    }
   }
 }
