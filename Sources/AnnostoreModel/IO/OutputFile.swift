@@ -7,6 +7,8 @@ public final class OutputFile {
   private let descriptor: Int32
   private let finalPath: String?
   private let temporaryPath: String?
+  /// How errors name the output.
+  private let label: String
   private var buffer: [UInt8] = []
   private let capacity = 1 << 20
   private var finished = false
@@ -14,13 +16,28 @@ public final class OutputFile {
   /// Standard output.
   public init() {
     descriptor = 1
+    label = "standard output"
     finalPath = nil
     temporaryPath = nil
     buffer.reserveCapacity(capacity)
   }
 
-  /// A file at `path`, replaced only when `finish()` succeeds.
+  /// A file at `path`, replaced only when `finish()` succeeds. A path that exists and is
+  /// not a regular file (`/dev/null`, a pipe, a terminal) is written in place instead.
   public init(path: String) throws {
+    var status = stat()
+    if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+      let descriptor = open(path, O_WRONLY)
+      guard descriptor >= 0 else {
+        throw OutputFileError(path: path, message: String(cString: strerror(errno)))
+      }
+      self.descriptor = descriptor
+      label = path
+      finalPath = nil
+      temporaryPath = nil
+      buffer.reserveCapacity(capacity)
+      return
+    }
     let directory = (path as NSString).deletingLastPathComponent
     let base = (path as NSString).lastPathComponent
     let temporary =
@@ -30,6 +47,7 @@ public final class OutputFile {
       throw OutputFileError(path: path, message: String(cString: strerror(errno)))
     }
     self.descriptor = descriptor
+    label = path
     finalPath = path
     temporaryPath = temporary
     buffer.reserveCapacity(capacity)
@@ -63,7 +81,7 @@ public final class OutputFile {
       if written < 0 {
         if errno == EINTR { continue }
         throw OutputFileError(
-          path: finalPath ?? "standard output", message: String(cString: strerror(errno)))
+          path: label, message: String(cString: strerror(errno)))
       }
       offset += written
     }
@@ -74,7 +92,10 @@ public final class OutputFile {
   public func finish() throws {
     try flush()
     finished = true
-    guard let finalPath, let temporaryPath else { return }
+    guard let finalPath, let temporaryPath else {
+      if descriptor > 2 { close(descriptor) }
+      return
+    }
     guard fsync(descriptor) == 0, close(descriptor) == 0,
       rename(temporaryPath, finalPath) == 0
     else {
