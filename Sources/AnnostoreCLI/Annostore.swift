@@ -21,5 +21,6 @@ struct Annostore: ParsableCommand {
     subcommands: [
       InitCommand.self, CommitCommand.self, LogCommand.self, StatusCommand.self,
       ExportCommand.self, DatasetCommand.self, ValidateCommand.self, VerifyCommand.self,
+      DiffCommand.self, ShowCommand.self, TagCommand.self, TagsCommand.self, RestoreCommand.self,
     ])
 }

@@ -21,7 +21,8 @@ public struct Identity: Sendable, Equatable {
         hint: "For example: --author \"Ada Lovelace <ada@example.org>\"")
     }
     let name = trimmed[..<open].trimmingCharacters(in: .whitespaces)
-    let email = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+    let email = String(
+      trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
     guard !name.isEmpty, !email.contains("<"), !email.contains(">"), !name.contains("\n") else {
       throw AnnostoreError(.usage, "--author \"\(text)\" is not of the form \"Name <email>\"")
     }

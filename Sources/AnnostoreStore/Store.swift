@@ -58,7 +58,8 @@ public final class Store {
       }
       guard version <= StoreLayout.formatVersion else {
         throw AnnostoreError(
-          .other, "\(path) uses store format \(version); this annostore reads up to "
+          .other,
+          "\(path) uses store format \(version); this annostore reads up to "
             + "\(StoreLayout.formatVersion)",
           hint: "Upgrade annostore.")
       }

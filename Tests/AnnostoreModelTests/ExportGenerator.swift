@@ -6,10 +6,14 @@ struct ExportGenerator {
   var random: SeededGenerator
   /// Adds escapes, non-ASCII text and odd numbers to exercise the parser harder.
   var varied: Bool
+  /// Coordinates as NimbusImage polygons mostly have them (`669.0`, `655.5`, a few with 15
+  /// digits) instead of the harsher default mix (a quarter with 17 significant digits).
+  var pixelCoordinates: Bool
 
-  init(seed: UInt64, varied: Bool = false) {
+  init(seed: UInt64, varied: Bool = false, pixelCoordinates: Bool = false) {
     random = SeededGenerator(seed: seed)
     self.varied = varied
+    self.pixelCoordinates = pixelCoordinates
   }
 
   mutating func hexId() -> String {
@@ -19,6 +23,15 @@ struct ExportGenerator {
   }
 
   mutating func coordinate() -> String {
+    if pixelCoordinates {
+      switch Int.random(in: 0..<10, using: &random) {
+      case 0..<7: return "\(Int.random(in: 0..<2048, using: &random)).0"
+      case 7..<9: return "\(Int.random(in: 0..<2048, using: &random)).5"
+      default:
+        return "\(Int.random(in: 0..<2048, using: &random))."
+          + String(Int.random(in: 100_000_000_000...999_999_999_999, using: &random))
+      }
+    }
     switch Int.random(in: 0..<4, using: &random) {
     case 0: return "\(Int.random(in: 0..<2048, using: &random)).0"
     case 1: return "\(Int.random(in: 0..<2048, using: &random)).5"

@@ -46,8 +46,10 @@ private func annotation(_ changes: [String: JSONValue?] = [:]) -> JSONValue {
       (["channel": .number(1.5)], "/a/channel", "must be an integer"),
       (["shape": .string("circle")], "/a/shape", "unknown shape \"circle\""),
       (["coordinates": .array([])], "/a/coordinates", "at least one point"),
-      (["coordinates": .array([.object([JSONMember("x", .number(1))])])], "/a/coordinates/0",
-        "both \"x\" and \"y\""),
+      (
+        ["coordinates": .array([.object([JSONMember("x", .number(1))])])], "/a/coordinates/0",
+        "both \"x\" and \"y\""
+      ),
       (["location": .object([JSONMember("XY", .string("1"))])], "/a/location/XY", "integer"),
       (["name": .number(3)], "/a/name", "string or null"),
       (["_id": .string("../x")], "/a/_id", "not a plain token"),

@@ -32,7 +32,9 @@ struct StatusCommand: ParsableCommand {
       return
     }
     print("store \(status.path)")
-    print("on branch \(status.branch), " + (status.head.map { "at \($0.shortCommit)" } ?? "no commits yet"))
+    print(
+      "on branch \(status.branch), "
+        + (status.head.map { "at \($0.shortCommit)" } ?? "no commits yet"))
     if status.mergeInProgress { print("a merge is in progress") }
     for (name, counts) in status.datasets.sorted(by: { $0.key < $1.key }) {
       let parts = RecordKind.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }

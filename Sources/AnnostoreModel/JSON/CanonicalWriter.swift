@@ -11,16 +11,22 @@ struct CanonicalWriter: ~Copyable {
   private var capacity: Int
   private var scratch: UnsafeMutablePointer<UInt8>
   private var scratchCapacity = 0
+  /// Byte ranges of the members of every object being written (innermost last).
+  private var ranges: UnsafeMutablePointer<MemberRange>
+  private var rangeCount = 0
+  private var rangeCapacity = 64
 
   init(capacity: Int = 1024) {
     self.capacity = max(capacity, 64)
     base = .allocate(capacity: self.capacity)
     scratch = .allocate(capacity: 1)
+    ranges = .allocate(capacity: rangeCapacity)
   }
 
   deinit {
     base.deallocate()
     scratch.deallocate()
+    ranges.deallocate()
   }
 
   /// The bytes written so far.
@@ -110,22 +116,37 @@ struct CanonicalWriter: ~Copyable {
   mutating func writeString(utf8 text: UnsafeBufferPointer<UInt8>) -> Bool {
     let length = text.count
     reserve(length + 2)
-    base[count] = 0x22
+    let target = base + count
+    target.pointee = 0x22
     guard let source = text.baseAddress, length > 0 else {
-      base[count + 1] = 0x22
+      target[1] = 0x22
       count += 2
       return false
     }
-    if Self.needsEscaping(source, length) {
-      count += 1
-      writeEscaped(text)
-      append(0x22)
-      return true
+    if length <= 16 {
+      // Short strings (keys): check and copy in one loop, no library call.
+      var index = 0
+      while index < length {
+        let byte = source[index]
+        if byte < 0x20 || byte == 0x22 || byte == 0x5C { break }
+        target[index + 1] = byte
+        index += 1
+      }
+      if index == length {
+        target[length + 1] = 0x22
+        count += length + 2
+        return false
+      }
+    } else if !Self.needsEscaping(source, length) {
+      (target + 1).initialize(from: source, count: length)
+      target[length + 1] = 0x22
+      count += length + 2
+      return false
     }
-    (base + count + 1).initialize(from: source, count: length)
-    base[count + 1 + length] = 0x22
-    count += length + 2
-    return false
+    count += 1
+    writeEscaped(text)
+    append(0x22)
+    return true
   }
 
   /// True when any byte is a control character, a quote or a backslash.
@@ -192,36 +213,52 @@ struct CanonicalWriter: ~Copyable {
       append(0x7D)
       return
     }
-    withUnsafeTemporaryAllocation(of: MemberRange.self, capacity: memberCount) { ranges in
-      var sorted = true
-      var plainKeys = true
-      members.withUnsafeBufferPointer { members in
-        for index in 0..<memberCount {
-          if index > 0 { append(0x2C) }
-          let start = count
-          if writeString(members[index].key) { plainKeys = false }
-          let keyEnd = count - 1
-          append(0x3A)
-          writeLeaf(members[index].value)
-          ranges[index] = MemberRange(start: start, keyEnd: keyEnd, end: count)
-          if sorted && index > 0 && plainKeys {
-            sorted = Self.keyBytesPrecede(ranges[index - 1], ranges[index], in: base)
-          }
+    if rangeCapacity - rangeCount < memberCount { growRanges(memberCount) }
+    let first = rangeCount
+    rangeCount += memberCount
+    var sorted = true
+    var plainKeys = true
+    members.withUnsafeBufferPointer { members in
+      for index in 0..<memberCount {
+        if index > 0 { append(0x2C) }
+        let start = count
+        if writeString(members[index].key) { plainKeys = false }
+        let keyEnd = count - 1
+        append(0x3A)
+        writeLeaf(members[index].value)
+        ranges[first + index] = MemberRange(start: start, keyEnd: keyEnd, end: count)
+        if sorted && index > 0 && plainKeys {
+          sorted = Self.keyBytesPrecede(
+            ranges[first + index - 1], ranges[first + index], in: base)
         }
-      }
-      if !plainKeys {
-        sorted = true
-        for index in 1..<memberCount
-        where !CanonicalJSON.keyPrecedes(members[index - 1].key, members[index].key) {
-          sorted = false
-          break
-        }
-      }
-      if !sorted {
-        permute(ranges, members: members, plainKeys: plainKeys)
       }
     }
+    if !plainKeys {
+      sorted = true
+      for index in 1..<memberCount
+      where !CanonicalJSON.keyPrecedes(members[index - 1].key, members[index].key) {
+        sorted = false
+        break
+      }
+    }
+    if !sorted {
+      permute(
+        UnsafeMutableBufferPointer(start: ranges + first, count: memberCount), members: members,
+        plainKeys: plainKeys)
+    }
+    rangeCount = first
     append(0x7D)
+  }
+
+  @inline(never)
+  private mutating func growRanges(_ extra: Int) {
+    var newCapacity = rangeCapacity * 2
+    while newCapacity - rangeCount < extra { newCapacity *= 2 }
+    let newRanges = UnsafeMutablePointer<MemberRange>.allocate(capacity: newCapacity)
+    newRanges.initialize(from: ranges, count: rangeCount)
+    ranges.deallocate()
+    ranges = newRanges
+    rangeCapacity = newCapacity
   }
 
   /// Rewrites the members in canonical key order.

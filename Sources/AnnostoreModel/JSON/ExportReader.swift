@@ -6,7 +6,9 @@
 /// element) and `annotationPropertyValues` (an object, one event per member), in any order,
 /// each at most once. Everything inside is checked as strictly as `JSONParser` checks.
 /// Memory stays bounded by the largest single record: the reader keeps one buffer of
-/// `chunkSize` bytes that grows only when one record does not fit in it.
+/// `chunkSize` bytes that grows only when one record does not fit in it. (To refuse a
+/// repeated annotation id in `annotationPropertyValues` it also remembers a 128-bit digest
+/// of each id seen there, about 20 bytes per id.)
 public struct ExportReader {
   /// Bytes read per chunk unless told otherwise.
   public static let defaultChunkSize = 4 << 20

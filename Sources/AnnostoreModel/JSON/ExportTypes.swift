@@ -26,6 +26,7 @@ public enum ExportEvent {
   case record(ExportSection, JSONValue, index: Int, location: JSONLocation)
   /// One `annotationId: {propertyId: value}` member of `annotationPropertyValues`.
   case values(annotationId: String, JSONValue, location: JSONLocation)
+  /// The section's array or object closed (also reported when it was empty).
   case sectionEnd(ExportSection)
 }
 

@@ -30,11 +30,10 @@ public struct JSONLocation: Sendable, Equatable, CustomStringConvertible {
 public enum JSONPointer {
   /// One reference token of a pointer: `~` becomes `~0`, `/` becomes `~1`.
   public static func escape(_ key: String) -> String {
-    var needsEscape = false
-    for byte in key.utf8 where byte == UInt8(ascii: "~") || byte == UInt8(ascii: "/") {
-      needsEscape = true
-      break
-    }
+    let needsEscape =
+      key.utf8.withContiguousStorageIfAvailable { bytes in
+        bytes.contains { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }
+      } ?? key.utf8.contains { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }
     guard needsEscape else { return key }
     var escaped = ""
     escaped.reserveCapacity(key.utf8.count + 4)

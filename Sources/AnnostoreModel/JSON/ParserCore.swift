@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Whether the parser core builds `JSONValue`s or only checks the text.
 ///
 /// The core is generic over the mode so that each mode gets its own specialised code and
@@ -32,6 +40,8 @@ struct ParserCore {
   var isFinal = true
   var values = MoveStack<JSONValue>(capacity: 256)
   var keys = MoveStack<String>(capacity: 64)
+  /// For each key on `keys`: its bytes in the buffer, or a nil start when it had escapes.
+  var keySpans = MoveStack<KeySpan>(capacity: 64)
   var scratch: [UInt8] = []
   var strings = StringCache()
 
@@ -49,6 +59,7 @@ struct ParserCore {
   mutating func release() {
     values.release()
     keys.release()
+    keySpans.release()
     strings.release()
   }
 
@@ -120,6 +131,7 @@ struct ParserCore {
     } catch {
       values.truncate(to: valueMark)
       keys.truncate(to: keyMark)
+      keySpans.truncate(to: keyMark)
       throw error
     }
   }
@@ -256,12 +268,15 @@ struct ParserCore {
           "expected a key in double quotes but found \(Self.describe(pos.pointee))", at: pos)
       }
       let keyStart = pos
-      let key = makeString(try scanString())
-      if isDuplicate(key, since: keyMark, seen: &seen) {
+      let span = try scanString()
+      let key = makeString(span)
+      let keySpan = KeySpan(span)
+      if isDuplicate(key, keySpan, since: keyMark, seen: &seen) {
         throw failure("duplicate key \(Self.quoted(key))", at: keyStart)
           .inside(JSONPointer.escape(key))
       }
       keys.push(key)
+      keySpans.push(keySpan)
       skipWhitespace()
       guard pos < end else { throw endOfInput() }
       guard pos.pointee == 0x3A else {  // :
@@ -295,6 +310,7 @@ struct ParserCore {
       }
       throw failure("expected ',' or '}' after an object member", at: pos)
     }
+    keySpans.truncate(to: keyMark)
     guard Mode.buildsValues else {
       keys.truncate(to: keyMark)
       return .null
@@ -315,14 +331,24 @@ struct ParserCore {
   /// Small objects compare against the keys so far; large ones switch to a set.
   ///
   /// Keys are compared by their bytes: Swift's `==` treats canonically equivalent strings
-  /// ("é" and "e\u{301}") as equal, but they are distinct JSON keys.
+  /// ("é" and "e\u{301}") as equal, but they are distinct JSON keys. Keys without escapes
+  /// are compared where they lie in the buffer.
   @inline(__always)
-  private func isDuplicate(_ key: String, since mark: Int, seen: inout Set<String>?) -> Bool {
+  private func isDuplicate(
+    _ key: String, _ span: KeySpan, since mark: Int, seen: inout Set<String>?
+  ) -> Bool {
     let count = keys.count - mark
     if count <= 16 && seen == nil {
       var index = mark
       while index < keys.count {
-        if keys[index] == key && keys[index].utf8.elementsEqual(key.utf8) { return true }
+        let other = keySpans[index]
+        if let start = span.start, let otherStart = other.start {
+          if span.length == other.length && memcmp(start, otherStart, span.length) == 0 {
+            return true
+          }
+        } else if keys[index].utf8.elementsEqual(key.utf8) {
+          return true
+        }
         index += 1
       }
       return false
@@ -346,5 +372,16 @@ struct ParserCore {
     let shortened = text.count > 80 ? String(text.prefix(77)) + "..." : text
     CanonicalJSON.appendString(shortened, into: &output)
     return String(decoding: output, as: UTF8.self)
+  }
+}
+
+/// Where a key's bytes lie in the buffer (nil start: the key had escapes).
+struct KeySpan {
+  var start: UnsafePointer<UInt8>?
+  var length: Int
+
+  init(_ span: StringSpan) {
+    start = span.hasEscapes ? nil : span.start
+    length = span.end - span.start
   }
 }

@@ -8,61 +8,63 @@ public enum NimbusDocuments {
   public static let propertyShapes: Set<String> = ["point", "line", "polygon"]
 
   /// Checks an annotation document.
-  public static func annotation(_ value: JSONValue, at pointer: String) throws(RecordError)
+  public static func annotation(_ value: JSONValue, at pointer: @autoclosure () -> String)
+    throws(RecordError)
     -> NormalizedRecord
   {
-    let members = try RecordChecks.members(value, "an annotation", at: pointer)
-    let (id, normalized) = try RecordChecks.identify(members, "annotation", at: pointer)
+    let members = try RecordChecks.members(value, "an annotation", at: pointer())
+    let (id, normalized) = try RecordChecks.identify(members, "annotation", at: pointer())
     var seen: Set<String> = []
     for member in normalized {
       seen.insert(member.key)
-      let at = RecordChecks.child(pointer, member.key)
+      func at() -> String { RecordChecks.child(pointer(), member.key) }
       switch member.key {
-      case "tags": try RecordChecks.stringArray(member.value, "\"tags\"", at: at)
+      case "tags": try RecordChecks.stringArray(member.value, "\"tags\"", at: at())
       case "shape":
-        let shape = try RecordChecks.string(member.value, "\"shape\"", at: at)
+        let shape = try RecordChecks.string(member.value, "\"shape\"", at: at())
         guard annotationShapes.contains(shape) else {
           throw RecordError(
             "unknown shape \"\(shape)\" (NimbusImage stores point, line, polygon, rectangle)",
-            at: at)
+            at: at())
         }
-      case "channel": try RecordChecks.integer(member.value, "\"channel\"", at: at)
-      case "location": try location(member.value, at: at)
-      case "coordinates": try coordinates(member.value, at: at)
-      case "datasetId": _ = try RecordChecks.string(member.value, "\"datasetId\"", at: at)
-      case "name": try RecordChecks.stringOrNull(member.value, "\"name\"", at: at)
-      case "color": try RecordChecks.stringOrNull(member.value, "\"color\"", at: at)
+      case "channel": try RecordChecks.integer(member.value, "\"channel\"", at: at())
+      case "location": try location(member.value, at: at())
+      case "coordinates": try coordinates(member.value, at: at())
+      case "datasetId": _ = try RecordChecks.string(member.value, "\"datasetId\"", at: at())
+      case "name": try RecordChecks.stringOrNull(member.value, "\"name\"", at: at())
+      case "color": try RecordChecks.stringOrNull(member.value, "\"color\"", at: at())
       default: continue
       }
     }
     for required in ["coordinates", "tags", "channel", "location", "shape"]
     where !seen.contains(required) {
-      throw RecordError("the annotation has no \"\(required)\"", at: pointer)
+      throw RecordError("the annotation has no \"\(required)\"", at: pointer())
     }
     return NormalizedRecord(id: id, document: .object(normalized))
   }
 
   /// Checks a connection document.
-  public static func connection(_ value: JSONValue, at pointer: String) throws(RecordError)
+  public static func connection(_ value: JSONValue, at pointer: @autoclosure () -> String)
+    throws(RecordError)
     -> NormalizedRecord
   {
-    let members = try RecordChecks.members(value, "a connection", at: pointer)
-    let (id, normalized) = try RecordChecks.identify(members, "connection", at: pointer)
+    let members = try RecordChecks.members(value, "a connection", at: pointer())
+    let (id, normalized) = try RecordChecks.identify(members, "connection", at: pointer())
     var seen: Set<String> = []
     for member in normalized {
       seen.insert(member.key)
-      let at = RecordChecks.child(pointer, member.key)
+      func at() -> String { RecordChecks.child(pointer(), member.key) }
       switch member.key {
-      case "parentId": _ = try RecordChecks.token(member.value, "\"parentId\"", at: at)
-      case "childId": _ = try RecordChecks.token(member.value, "\"childId\"", at: at)
-      case "tags": try RecordChecks.stringArray(member.value, "\"tags\"", at: at)
-      case "label": try RecordChecks.stringOrNull(member.value, "\"label\"", at: at)
-      case "datasetId": _ = try RecordChecks.string(member.value, "\"datasetId\"", at: at)
+      case "parentId": _ = try RecordChecks.token(member.value, "\"parentId\"", at: at())
+      case "childId": _ = try RecordChecks.token(member.value, "\"childId\"", at: at())
+      case "tags": try RecordChecks.stringArray(member.value, "\"tags\"", at: at())
+      case "label": try RecordChecks.stringOrNull(member.value, "\"label\"", at: at())
+      case "datasetId": _ = try RecordChecks.string(member.value, "\"datasetId\"", at: at())
       default: continue
       }
     }
     for required in ["parentId", "childId"] where !seen.contains(required) {
-      throw RecordError("the connection has no \"\(required)\"", at: pointer)
+      throw RecordError("the connection has no \"\(required)\"", at: pointer())
     }
     return NormalizedRecord(id: id, document: .object(normalized))
   }
@@ -76,25 +78,26 @@ public enum NimbusDocuments {
   }
 
   /// Checks a property definition.
-  public static func property(_ value: JSONValue, at pointer: String) throws(RecordError)
+  public static func property(_ value: JSONValue, at pointer: @autoclosure () -> String)
+    throws(RecordError)
     -> NormalizedRecord
   {
-    let members = try RecordChecks.members(value, "a property", at: pointer)
-    let (id, normalized) = try RecordChecks.identify(members, "property", at: pointer)
+    let members = try RecordChecks.members(value, "a property", at: pointer())
+    let (id, normalized) = try RecordChecks.identify(members, "property", at: pointer())
     for member in normalized {
-      let at = RecordChecks.child(pointer, member.key)
+      func at() -> String { RecordChecks.child(pointer(), member.key) }
       switch member.key {
-      case "name": _ = try RecordChecks.string(member.value, "\"name\"", at: at)
-      case "image": _ = try RecordChecks.string(member.value, "\"image\"", at: at)
+      case "name": _ = try RecordChecks.string(member.value, "\"name\"", at: at())
+      case "image": _ = try RecordChecks.string(member.value, "\"image\"", at: at())
       case "shape":
-        let shape = try RecordChecks.string(member.value, "\"shape\"", at: at)
+        let shape = try RecordChecks.string(member.value, "\"shape\"", at: at())
         guard propertyShapes.contains(shape) else {
           throw RecordError(
-            "unknown property shape \"\(shape)\" (point, line or polygon)", at: at)
+            "unknown property shape \"\(shape)\" (point, line or polygon)", at: at())
         }
-      case "tags": try propertyTags(member.value, at: at)
+      case "tags": try propertyTags(member.value, at: at())
       case "workerInterface":
-        _ = try RecordChecks.members(member.value, "\"workerInterface\"", at: at)
+        _ = try RecordChecks.members(member.value, "\"workerInterface\"", at: at())
       default: continue
       }
     }
@@ -103,54 +106,61 @@ public enum NimbusDocuments {
 
   /// Checks one annotation's property values (`{propertyId: value}`). Returns nil when
   /// there are none: an empty object is the same as no values.
-  public static func values(_ value: JSONValue, at pointer: String) throws(RecordError)
+  public static func values(_ value: JSONValue, at pointer: @autoclosure () -> String)
+    throws(RecordError)
     -> JSONValue?
   {
-    let members = try RecordChecks.members(value, "property values", at: pointer)
+    let members = try RecordChecks.members(value, "property values", at: pointer())
     if members.isEmpty { return nil }
     for member in members {
-      let at = RecordChecks.child(pointer, member.key)
+      func at() -> String { RecordChecks.child(pointer(), member.key) }
       if let problem = RecordID.problem(with: member.key) {
-        throw RecordError("property id: \(problem)", at: at)
+        throw RecordError("property id: \(problem)", at: at())
       }
-      try propertyValue(member.value, at: at)
+      try propertyValue(member.value, at: at())
     }
     return value
   }
 
-  static func propertyValue(_ value: JSONValue, at pointer: String) throws(RecordError) {
+  static func propertyValue(_ value: JSONValue, at pointer: @autoclosure () -> String)
+    throws(RecordError)
+  {
     switch value {
     case .number, .string, .null: return
     case .object(let members):
       for member in members {
-        try propertyValue(member.value, at: RecordChecks.child(pointer, member.key))
+        try propertyValue(member.value, at: RecordChecks.child(pointer(), member.key))
       }
     case .bool, .array:
       throw RecordError(
         "a property value must be a number, string, null or object, not \(value.typeDescription)",
-        at: pointer)
+        at: pointer())
     }
   }
 
-  static func location(_ value: JSONValue, at pointer: String) throws(RecordError) {
-    let members = try RecordChecks.members(value, "\"location\"", at: pointer)
+  static func location(_ value: JSONValue, at pointer: @autoclosure () -> String)
+    throws(RecordError)
+  {
+    let members = try RecordChecks.members(value, "\"location\"", at: pointer())
     for member in members where ["XY", "Z", "Time"].contains(member.key) {
       try RecordChecks.integer(
-        member.value, "location \"\(member.key)\"", at: RecordChecks.child(pointer, member.key))
+        member.value, "location \"\(member.key)\"", at: RecordChecks.child(pointer(), member.key))
     }
   }
 
-  static func coordinates(_ value: JSONValue, at pointer: String) throws(RecordError) {
+  static func coordinates(_ value: JSONValue, at pointer: @autoclosure () -> String)
+    throws(RecordError)
+  {
     guard case .array(let points) = value else {
       throw RecordError(
-        "\"coordinates\" must be an array, not \(value.typeDescription)", at: pointer)
+        "\"coordinates\" must be an array, not \(value.typeDescription)", at: pointer())
     }
     guard !points.isEmpty else {
-      throw RecordError("\"coordinates\" must hold at least one point", at: pointer)
+      throw RecordError("\"coordinates\" must hold at least one point", at: pointer())
     }
     for (index, point) in points.enumerated() {
-      let at = pointer + "/\(index)"
-      let members = try RecordChecks.members(point, "a coordinate", at: at)
+      func at() -> String { pointer() + "/\(index)" }
+      let members = try RecordChecks.members(point, "a coordinate", at: at())
       var hasX = false
       var hasY = false
       for member in members {
@@ -160,24 +170,26 @@ public enum NimbusDocuments {
         case "z": break
         default: continue
         }
-        try RecordChecks.number(member.value, "\"\(member.key)\"", at: at + "/" + member.key)
+        try RecordChecks.number(member.value, "\"\(member.key)\"", at: at() + "/" + member.key)
       }
       guard hasX, hasY else {
-        throw RecordError("a coordinate needs both \"x\" and \"y\"", at: at)
+        throw RecordError("a coordinate needs both \"x\" and \"y\"", at: at())
       }
     }
   }
 
-  static func propertyTags(_ value: JSONValue, at pointer: String) throws(RecordError) {
-    let members = try RecordChecks.members(value, "\"tags\"", at: pointer)
+  static func propertyTags(_ value: JSONValue, at pointer: @autoclosure () -> String)
+    throws(RecordError)
+  {
+    let members = try RecordChecks.members(value, "\"tags\"", at: pointer())
     for member in members {
-      let at = RecordChecks.child(pointer, member.key)
+      func at() -> String { RecordChecks.child(pointer(), member.key) }
       switch member.key {
-      case "tags": try RecordChecks.stringArray(member.value, "\"tags\"", at: at)
+      case "tags": try RecordChecks.stringArray(member.value, "\"tags\"", at: at())
       case "exclusive":
         guard case .bool = member.value else {
           throw RecordError(
-            "\"exclusive\" must be true or false, not \(member.value.typeDescription)", at: at)
+            "\"exclusive\" must be true or false, not \(member.value.typeDescription)", at: at())
         }
       default: continue
       }

@@ -35,10 +35,14 @@ struct StoreVerifier {
     guard let commit else { return report }
     report.commit = commit.description
     let reader = RevisionReader(repository: store.repository)
-    let root = try reader.rootTree(of: commit)
-    try checkRoot(root, reader: reader)
-    for (name, dataset) in try reader.datasets(inRoot: root).sorted(by: { $0.key < $1.key }) {
-      try checkDataset(name: name, dataset, reader: reader)
+    do {
+      let root = try reader.rootTree(of: commit)
+      try checkRoot(root, reader: reader)
+      for (name, dataset) in try reader.datasets(inRoot: root).sorted(by: { $0.key < $1.key }) {
+        try checkDataset(name: name, dataset, reader: reader)
+      }
+    } catch let error as GitError {
+      problem("cannot read revision \(commit): \(error.call): \(error.message)")
     }
     return report
   }

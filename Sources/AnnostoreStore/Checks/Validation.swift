@@ -29,12 +29,14 @@ public enum ExportValidator {
       report.counts[kind] = ingested.records[kind]?.count ?? 0
     }
     if ingested.carries(.annotations) {
-      report.orphanedValues = (ingested.records[.values] ?? [:]).keys.filter {
-        annotations[$0] == nil
-      }.count
-      report.orphanedConnections = ingested.connectionEnds.values.filter {
-        annotations[$0.parent] == nil || annotations[$0.child] == nil
-      }.count
+      report.orphanedValues =
+        (ingested.records[.values] ?? [:]).keys.filter {
+          annotations[$0] == nil
+        }.count
+      report.orphanedConnections =
+        ingested.connectionEnds.values.filter {
+          annotations[$0.parent] == nil || annotations[$0.child] == nil
+        }.count
     }
     return report
   }

@@ -8,8 +8,9 @@ public struct JSONExportRequest: Sendable {
   /// The parts to write, in any order; the file always lists them in NimbusImage's order.
   public var parts: Set<RecordKind>
 
-  public init(dataset: String?, revision: String?, parts: Set<RecordKind> = Set(RecordKind.allCases))
-  {
+  public init(
+    dataset: String?, revision: String?, parts: Set<RecordKind> = Set(RecordKind.allCases)
+  ) {
     self.dataset = dataset
     self.revision = revision
     self.parts = parts
