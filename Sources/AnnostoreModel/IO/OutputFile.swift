@@ -7,8 +7,8 @@ public final class OutputFile {
   private let descriptor: Int32
   private let finalPath: String?
   private let temporaryPath: String?
-  /// How errors name the output.
-  private let label: String
+  /// Whether the descriptor was opened here and must be closed (not standard output).
+  private var ownsDescriptor = false
   private var buffer: [UInt8] = []
   private let capacity = 1 << 20
   private var finished = false
@@ -16,25 +16,27 @@ public final class OutputFile {
   /// Standard output.
   public init() {
     descriptor = 1
-    label = "standard output"
     finalPath = nil
     temporaryPath = nil
     buffer.reserveCapacity(capacity)
   }
 
-  /// A file at `path`, replaced only when `finish()` succeeds. A path that exists and is
-  /// not a regular file (`/dev/null`, a pipe, a terminal) is written in place instead.
+  /// A file at `path`, replaced only when `finish()` succeeds. A path that names something
+  /// other than a regular file (`/dev/null`, `/dev/stdout`, a named pipe) is written to
+  /// directly: renaming a file over it would replace the device or pipe itself.
   public init(path: String) throws {
     var status = stat()
-    if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+    if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG,
+      status.st_mode & S_IFMT != S_IFDIR
+    {
       let descriptor = open(path, O_WRONLY)
       guard descriptor >= 0 else {
         throw OutputFileError(path: path, message: String(cString: strerror(errno)))
       }
       self.descriptor = descriptor
-      label = path
       finalPath = nil
       temporaryPath = nil
+      ownsDescriptor = true
       buffer.reserveCapacity(capacity)
       return
     }
@@ -47,9 +49,9 @@ public final class OutputFile {
       throw OutputFileError(path: path, message: String(cString: strerror(errno)))
     }
     self.descriptor = descriptor
-    label = path
     finalPath = path
     temporaryPath = temporary
+    ownsDescriptor = true
     buffer.reserveCapacity(capacity)
   }
 
@@ -81,7 +83,7 @@ public final class OutputFile {
       if written < 0 {
         if errno == EINTR { continue }
         throw OutputFileError(
-          path: label, message: String(cString: strerror(errno)))
+          path: finalPath ?? "standard output", message: String(cString: strerror(errno)))
       }
       offset += written
     }
@@ -93,7 +95,10 @@ public final class OutputFile {
     try flush()
     finished = true
     guard let finalPath, let temporaryPath else {
-      if descriptor > 2 { close(descriptor) }
+      if ownsDescriptor {
+        ownsDescriptor = false
+        close(descriptor)
+      }
       return
     }
     guard fsync(descriptor) == 0, close(descriptor) == 0,
@@ -109,6 +114,8 @@ public final class OutputFile {
     if !finished, let temporaryPath {
       close(descriptor)
       unlink(temporaryPath)
+    } else if ownsDescriptor, temporaryPath == nil {
+      close(descriptor)
     }
   }
 }
