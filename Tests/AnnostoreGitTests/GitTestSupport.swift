@@ -47,7 +47,9 @@ func git(
   process.currentDirectoryURL = URL(fileURLWithPath: scratch.path)
   var environment = [
     "PATH": "/usr/bin:/bin", "HOME": scratch.path, "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": "/dev/null", "LC_ALL": "C",
+    // A global config file that does not exist rather than /dev/null, which a busy machine
+    // has been seen to turn into a regular file with other processes' output in it.
+    "GIT_CONFIG_GLOBAL": "\(scratch.path)/.no-global-gitconfig", "LC_ALL": "C",
   ]
   environment.merge(extra) { _, new in new }
   process.environment = environment
