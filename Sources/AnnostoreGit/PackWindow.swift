@@ -15,7 +15,7 @@
 /// it, while this buffer never holds more than one read.
 final class PackWindow {
   /// The smallest read: enough for the header and data of a typical small object.
-  static let minimumRead = 2048
+  static let minimumRead = 512
   /// The largest read-ahead while reads go forward.
   static let maximumRead = 512 << 10
 
