@@ -47,18 +47,19 @@ extension Store {
     for kind in RecordKind.allCases where request.parts.contains(kind) {
       try output.write((first ? "\"" : ",\"") + kind.section.rawValue + "\":")
       first = false
-      let records = try ExportRecord.all(of: kind, in: dataset, reader: reader)
-      report.counts[kind] = records.count
+      let records = try ExportRecords(of: kind, in: dataset, reader: reader)
+      report.counts[kind] = records.sorted.count
       try output.write(kind == .values ? "{" : "[")
       // Chunk k is rendered here while chunk k + 1 is rendered on the worker.
-      let chunks = stride(from: 0, to: records.count, by: ExportRecord.chunkSize).map {
-        records[$0..<min($0 + ExportRecord.chunkSize, records.count)]
+      let count = records.sorted.count
+      let chunks = stride(from: 0, to: count, by: ExportRecords.chunkSize).map {
+        $0..<min($0 + ExportRecords.chunkSize, count)
       }
       var next = 0
       while next < chunks.count {
         let ahead = next + 1 < chunks.count ? worker : nil
-        ahead?.start(chunks[next + 1], keyed: kind == .values)
-        try output.write(ExportRecord.render(chunks[next], keyed: kind == .values, with: reader))
+        ahead?.start(records, chunks[next + 1], keyed: kind == .values)
+        try output.write(records.render(chunks[next], keyed: kind == .values, with: reader))
         if let ahead { try output.write(ahead.finish()) }
         next += ahead == nil ? 1 : 2
       }
@@ -70,88 +71,89 @@ extension Store {
   }
 }
 
-/// One record to export: its id, the id's first 24 bytes as a sort key, and its blob.
-private struct ExportRecord: Sendable {
-  var key: (UInt64, UInt64, UInt64)
-  var id: String
-  var blob: ObjectID
-  /// Where the record was met in the tree walk, so duplicates resolve as a dictionary would.
-  var order: Int
+/// The records of one kind to export, in id order.
+///
+/// The sort moves only plain values (a key, a blob id, a position), never the id strings,
+/// so it costs no reference counting.
+private struct ExportRecords: Sendable {
+  /// One record: its id's first 24 bytes (zero-padded, big-endian words: record ids are
+  /// ASCII tokens without NUL, so keys order as the ids' bytes do), its blob, and where the
+  /// tree walk met it.
+  struct Entry: Sendable {
+    var key: (UInt64, UInt64, UInt64)
+    var blob: ObjectID
+    var walk: Int
+  }
+
+  /// The record ids in tree-walk order.
+  private(set) var ids: [String] = []
+  /// The records in id order.
+  private(set) var sorted: [Entry] = []
 
   /// Records rendered per chunk (one chunk is a few megabytes of output).
   static let chunkSize = 4096
 
-  init(id: String, blob: ObjectID, order: Int) {
-    self.id = id
-    self.blob = blob
-    self.order = order
-    var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    withUnsafeMutableBytes(of: &words) { raw in
-      for (index, byte) in id.utf8.prefix(24).enumerated() { raw[index] = byte }
-    }
-    key = (UInt64(bigEndian: words.0), UInt64(bigEndian: words.1), UInt64(bigEndian: words.2))
-  }
-
-  /// Byte order of the ids (record ids are ASCII tokens without NUL, so the zero-padded
-  /// prefix orders as the bytes do), then walk order.
-  static func < (a: ExportRecord, b: ExportRecord) -> Bool {
-    if a.key != b.key { return a.key < b.key }
-    if a.id.utf8.count > 24 || b.id.utf8.count > 24, a.id != b.id {
-      return a.id.utf8.dropFirst(24).lexicographicallyPrecedes(b.id.utf8.dropFirst(24))
-    }
-    return a.order < b.order
-  }
-
-  /// Every record of `kind` in `dataset`, in id order (an id listed twice keeps its last
-  /// blob, as `RevisionReader.records` does).
-  static func all(of kind: RecordKind, in dataset: DatasetTrees, reader: ObjectReader) throws
-    -> [ExportRecord]
-  {
-    var records: [ExportRecord] = []
+  /// Every record of `kind` in `dataset` (an id listed twice keeps its last blob, as
+  /// `RevisionReader.records` does).
+  init(of kind: RecordKind, in dataset: DatasetTrees, reader: ObjectReader) throws {
     if let top = dataset.tree(of: kind) {
-      try collect(tree: top, depth: kind.isSharded ? 2 : 0, into: &records, reader: reader)
+      try collect(tree: top, depth: kind.isSharded ? 2 : 0, reader: reader)
     }
-    records.sort(by: <)
+    let ids = ids
+    sorted.sort { a, b in
+      if a.key != b.key { return a.key < b.key }
+      if ids[a.walk].utf8.count > 24 || ids[b.walk].utf8.count > 24, ids[a.walk] != ids[b.walk] {
+        return ids[a.walk].utf8.lexicographicallyPrecedes(ids[b.walk].utf8)
+      }
+      return a.walk < b.walk
+    }
     var unique = 0
-    for index in records.indices {
-      if index + 1 < records.count && records[index + 1].id == records[index].id { continue }
-      records[unique] = records[index]
+    for index in sorted.indices {
+      if index + 1 < sorted.count, sorted[index + 1].key == sorted[index].key,
+        ids[sorted[index + 1].walk] == ids[sorted[index].walk]
+      {
+        continue
+      }
+      sorted[unique] = sorted[index]
       unique += 1
     }
-    records.removeSubrange(unique...)
-    return records
+    sorted.removeSubrange(unique...)
   }
 
-  private static func collect(
-    tree: ObjectID, depth: Int, into records: inout [ExportRecord], reader: ObjectReader
-  ) throws {
+  private mutating func collect(tree: ObjectID, depth: Int, reader: ObjectReader) throws {
     for entry in try reader.tree(tree) {
       if depth > 0 {
-        if entry.isTree {
-          try collect(tree: entry.id, depth: depth - 1, into: &records, reader: reader)
-        }
+        if entry.isTree { try collect(tree: entry.id, depth: depth - 1, reader: reader) }
       } else if !entry.isTree, let id = StoreLayout.id(fromFileName: entry.name) {
-        records.append(ExportRecord(id: id, blob: entry.id, order: records.count))
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { raw in
+          for (index, byte) in id.utf8.prefix(24).enumerated() { raw[index] = byte }
+        }
+        let key = (
+          UInt64(bigEndian: words.0), UInt64(bigEndian: words.1), UInt64(bigEndian: words.2)
+        )
+        sorted.append(Entry(key: key, blob: entry.id, walk: ids.count))
+        ids.append(id)
       }
     }
   }
 
-  /// The output bytes of `chunk`: each record preceded by a comma unless it is the very
-  /// first, keyed by `"<id>":` for property values, without its file's final newline.
-  static func render(_ chunk: ArraySlice<ExportRecord>, keyed: Bool, with reader: ObjectReader)
-    throws -> [UInt8]
-  {
+  /// The output bytes of the records at `positions` of the sorted order: each preceded by
+  /// a comma unless it is the very first, keyed by `"<id>":` for property values, without
+  /// its file's final newline.
+  func render(_ positions: Range<Int>, keyed: Bool, with reader: ObjectReader) throws -> [UInt8] {
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(chunk.count * 512)
-    for (index, record) in zip(chunk.indices, chunk) {
-      if index > 0 { bytes.append(UInt8(ascii: ",")) }
+    bytes.reserveCapacity(positions.count * 512)
+    for position in positions {
+      let entry = sorted[position]
+      if position > 0 { bytes.append(UInt8(ascii: ",")) }
       if keyed {
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: record.id.utf8)
+        bytes.append(contentsOf: ids[entry.walk].utf8)
         bytes.append(contentsOf: "\":".utf8)
       }
       let start = bytes.count
-      try reader.appendBlob(record.blob, to: &bytes)
+      try reader.appendBlob(entry.blob, to: &bytes)
       if bytes.count > start && bytes.last == 10 { bytes.removeLast() }
     }
     return bytes
@@ -172,12 +174,12 @@ private final class ExportWorker: @unchecked Sendable {
 
   init(packs: PackSet) { self.packs = packs }
 
-  /// Starts rendering `chunk` on the worker thread.
-  func start(_ chunk: ArraySlice<ExportRecord>, keyed: Bool) {
+  /// Starts rendering the records at `positions` on the worker thread.
+  func start(_ records: ExportRecords, _ positions: Range<Int>, keyed: Bool) {
     queue.async { [self] in
       result = Result {
         if reader == nil { reader = try ObjectReader(packs: packs) }
-        return try ExportRecord.render(chunk, keyed: keyed, with: reader!)
+        return try records.render(positions, keyed: keyed, with: reader!)
       }
       done.signal()
     }
