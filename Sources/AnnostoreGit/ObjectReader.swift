@@ -25,6 +25,7 @@ public final class ObjectReader {
 
   private let decompressor: OpaquePointer
   private let window = PackWindow()
+  private let scratch = ScratchBuffer()
   /// The pack that held the last object found, searched first next time.
   private var lastPack = 0
   /// libgit2's view of the repository, opened on the first object the packs cannot serve.
@@ -72,23 +73,15 @@ public final class ObjectReader {
   public func appendBlob(_ id: ObjectID, to buffer: inout [UInt8]) throws {
     if let entry = try locate(id) {
       guard entry.kind == .blob else { throw Self.wrongKind(id, entry.kind, wanted: .blob) }
-      let start = buffer.count
-      buffer.append(contentsOf: repeatElement(0, count: entry.size))
-      let inflated = buffer.withUnsafeMutableBytes {
-        inflate(entry, into: UnsafeMutableRawBufferPointer(rebasing: $0[start...]))
+      // Inflated beside the buffer and appended in one copy: cheaper than growing the
+      // array with zeros first, most of all in unoptimised builds.
+      let inflated = scratch.reserve(entry.size)
+      if inflate(entry, into: inflated) {
+        try check(id, .blob, UnsafeRawBufferPointer(inflated))
+        buffer.append(contentsOf: UnsafeRawBufferPointer(inflated))
+        scratch.shrink()
+        return
       }
-      if inflated {
-        do {
-          try buffer.withUnsafeBytes {
-            try check(id, .blob, UnsafeRawBufferPointer(rebasing: $0[start...]))
-          }
-          return
-        } catch {
-          buffer.removeSubrange(start...)
-          throw error
-        }
-      }
-      buffer.removeSubrange(start...)
     }
     let (kind, bytes) = try fallbackObject(id)
     guard kind == .blob else { throw Self.wrongKind(id, kind, wanted: .blob) }

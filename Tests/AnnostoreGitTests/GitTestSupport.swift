@@ -66,12 +66,10 @@ func git(
   let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
   process.standardOutput = out
   process.standardError = err
-  if let stdin {
-    let inPath = try scratch.write(".in-\(id)", Array(stdin.utf8))
-    process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
-  } else {
-    process.standardInput = FileHandle.nullDevice
-  }
+  // An empty file rather than /dev/null when there is no input, for the same reason.
+  let inPath = try scratch.write(".in-\(id)", Array((stdin ?? "").utf8))
+  defer { try? FileManager.default.removeItem(atPath: inPath) }
+  process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
   try process.run()
   process.waitUntilExit()
   try out.close()

@@ -99,8 +99,17 @@ final class ObjectReaderTests: XCTestCase {
         "commit-tree", "-m", "all", treeHex,
       ], in: scratch)
     try gitOK(["--git-dir", gitDir, "update-ref", "refs/heads/main", commitHex], in: scratch)
-    try gitOK(["--git-dir", gitDir, "repack", "-a", "-d", "-f", "--window=50"], in: scratch)
+    // What `git repack -a -d` does, without the child processes it starts with /dev/null
+    // as input (see GitTestSupport).
     let packDirectory = "\(gitDir)/objects/pack"
+    try gitOK(
+      [
+        "--git-dir", gitDir, "pack-objects", "--all", "--revs", "-q", "--window=50",
+        "--depth=50", "\(packDirectory)/pack",
+      ], in: scratch, stdin: "")
+    try gitOK(["--git-dir", gitDir, "prune-packed"], in: scratch)
+    let counts = try gitOK(["--git-dir", gitDir, "count-objects", "-v"], in: scratch)
+    XCTAssertTrue(counts.hasPrefix("count: 0\n"), counts)
     let index = try XCTUnwrap(
       FileManager.default.contentsOfDirectory(atPath: packDirectory).first {
         $0.hasSuffix(".idx")
