@@ -337,6 +337,21 @@ def test_ssh_key_the_server_does_not_accept(run, servers, tmp_path):
     assert (repo_state(a), repo_state(remote.bare)) == before
 
 
+def test_https_certificate_nobody_trusts(run, sample_store, copy_store, tmp_path):
+    root = tmp_path / "served"
+    bare = bare_repository(root / "lab.git")
+    store = copy_store(sample_store)
+    with SmartHTTP(tmp_path / "server", root, USER, TOKEN, tls=True) as server:
+        run(["-C", store, "remote", "add", "origin", server.url("lab.git")])
+        before = (repo_state(store), repo_state(bare))
+        for command in (["fetch"], ["push"]):
+            refused = run(["-C", store, *command], ok=REMOTE_FAILURE, env=HTTP_ENV)
+            assert_refused(refused, "certificate", "127.0.0.1", "not trusted")
+        assert (repo_state(store), repo_state(bare)) == before
+        run(["clone", server.url("lab.git"), tmp_path / "c"], ok=REMOTE_FAILURE, env=HTTP_ENV)
+        assert not (tmp_path / "c").exists()
+
+
 @pytest.mark.parametrize("scheme", ["git", "http", "ssh"])
 def test_unreachable_port(run, scheme, sample_store, copy_store, tmp_path):
     store = copy_store(sample_store)
