@@ -146,6 +146,7 @@ private struct ExportRecords: Sendable {
     bytes.reserveCapacity(positions.count * 512)
     for position in positions {
       let entry = sorted[position]
+      if position + 2 < positions.upperBound { reader.prefetch(sorted[position + 2].blob) }
       if position > 0 { bytes.append(UInt8(ascii: ",")) }
       if keyed {
         bytes.append(UInt8(ascii: "\""))
