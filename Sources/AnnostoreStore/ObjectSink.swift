@@ -5,6 +5,13 @@ import AnnostoreGit
 final class ObjectSink {
   private let pack: PackWriter
   private var existing: Set<ObjectID> = []
+  /// The content of each tree this sink wrote, kept when `remembersTrees` is set, so that
+  /// trees not yet installed can be read back (an import merges a snapshot it has not
+  /// installed).
+  private var treeContents: [ObjectID: [UInt8]] = [:]
+
+  /// Whether to keep the trees written, for `tree(_:)`.
+  var remembersTrees = false
 
   init(repository: Repository) throws {
     do {
@@ -37,6 +44,17 @@ final class ObjectSink {
       throw AnnostoreError.git(error, doing: "writing objects")
     }
     existing.insert(id)
+    if remembersTrees && kind == .tree { treeContents[id] = content }
+  }
+
+  /// Stores a tree holding `entries`; returns its id.
+  func storeTree(_ entries: [TreeEntry]) throws -> ObjectID {
+    try store(.tree, GitObjectFormat.treeContent(entries))
+  }
+
+  /// The entries of a tree this sink wrote and remembers, nil otherwise.
+  func rememberedTree(_ id: ObjectID) -> [TreeEntry]? {
+    treeContents[id].flatMap { GitObjectFormat.treeEntries($0) }
   }
 
   /// How many objects the pack will hold.

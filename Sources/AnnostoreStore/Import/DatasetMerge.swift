@@ -1,0 +1,93 @@
+import AnnostoreGit
+import AnnostoreModel
+
+/// The three versions of one dataset a merge combines.
+struct MergeInputs {
+  var base: DatasetNode?
+  var ours: DatasetNode?
+  var theirs: DatasetNode?
+}
+
+/// A merge computed but not finished: the dataset's tree with every clean change applied
+/// and each conflicted record in its provisional form (ours where they disagree).
+struct PendingDataset {
+  /// The dataset's tree (nil when it holds nothing).
+  var tree: ObjectID?
+  /// What could not be decided.
+  var conflicts: [RecordConflict]
+}
+
+/// Three-way merge of one dataset, tree to tree: subtrees with equal ids are skipped,
+/// records are compared by blob id first and parsed only when all three versions differ.
+struct DatasetMerge {
+  let source: TreeSource
+  let sink: ObjectSink
+
+  func run(_ inputs: MergeInputs, outOfRange: inout OutOfRangeCheck) throws -> PendingDataset {
+    var entries = inputs.ours?.entries ?? [:]
+    var conflicts: [RecordConflict] = []
+    let editor = TreeEditor(source: source, sink: sink)
+    for kind in RecordKind.allCases {
+      var edits: [String: ObjectID?] = [:]
+      let ours = inputs.ours?.tree(of: kind)
+      try TreeWalk(source: source).mergeCandidates(
+        base: inputs.base?.tree(of: kind), ours: ours, theirs: inputs.theirs?.tree(of: kind),
+        sharded: kind.isSharded
+      ) { triple in
+        if let edit = try merge(triple, kind: kind, conflicts: &conflicts, outOfRange: &outOfRange)
+        {
+          edits[triple.id] = edit
+        }
+      }
+      let tree = try editor.apply(edits, to: ours, sharded: kind.isSharded)
+      entries[kind.directory] = tree.map { TreeEntry(name: kind.directory, id: $0, isTree: true) }
+    }
+    let datasetFile = try mergeDatasetFile(inputs)
+    entries[StoreLayout.datasetFile] = datasetFile.map {
+      TreeEntry(name: StoreLayout.datasetFile, id: $0, isTree: false)
+    }
+    let tree = entries.isEmpty ? nil : try sink.storeTree(Array(entries.values))
+    return PendingDataset(tree: tree, conflicts: conflicts)
+  }
+
+  /// The edit one record needs relative to ours (`.some(nil)`: delete), nil for none.
+  private func merge(
+    _ triple: RecordTriple, kind: RecordKind, conflicts: inout [RecordConflict],
+    outOfRange: inout OutOfRangeCheck
+  ) throws -> ObjectID?? {
+    if triple.ours == triple.base {
+      if kind == .annotations, outOfRange.isActive {
+        outOfRange.check(id: triple.id, try source.document(triple.theirs))
+      }
+      return .some(triple.theirs)
+    }
+    // Both sides changed the record, differently: look inside.
+    let theirs = try source.document(triple.theirs)
+    if kind == .annotations { outOfRange.check(id: triple.id, theirs) }
+    let result = RecordMerge.merge(
+      id: triple.id, base: try source.document(triple.base),
+      ours: try source.document(triple.ours), theirs: theirs, style: kind.mergeStyle)
+    for conflict in result.conflicts {
+      conflicts.append(RecordConflict(number: conflicts.count + 1, kind: kind, conflict: conflict))
+    }
+    guard let merged = result.merged else { return triple.ours == nil ? nil : .some(nil) }
+    let blob = try source.storeBlob(CanonicalJSON.fileBytes(merged))
+    return blob == triple.ours ? nil : .some(blob)
+  }
+
+  /// `dataset.json` merged field by field, ours winning where both changed a field (the
+  /// target's own settings, such as its dimensions, are never taken from an import).
+  private func mergeDatasetFile(_ inputs: MergeInputs) throws -> ObjectID? {
+    let ours = inputs.ours?.datasetFile
+    let theirs = inputs.theirs?.datasetFile
+    let base = inputs.base?.datasetFile
+    if ours == theirs || theirs == base { return ours ?? theirs }
+    guard let ours else { return theirs }
+    if ours == base { return theirs }
+    let result = RecordMerge.merge(
+      id: StoreLayout.datasetFile, base: try source.document(base) ?? .object([]),
+      ours: try source.document(ours), theirs: try source.document(theirs), style: .fields)
+    guard let merged = result.merged else { return ours }
+    return try source.storeBlob(CanonicalJSON.fileBytes(merged))
+  }
+}
