@@ -40,6 +40,11 @@ public enum CommandRunner {
       printError("annostore: \(error.message)")
       return ExitStatus.usage.rawValue
     } catch {
+      // `annostore help COMMAND` runs a help command that "fails" with its help text.
+      if Annostore.exitCode(for: error) == .success {
+        print(Annostore.fullMessage(for: error))
+        return ExitStatus.success.rawValue
+      }
       printError("annostore: \(error)")
       return ExitStatus.failure.rawValue
     }

@@ -10,7 +10,15 @@ final class ObjectSink {
   /// installed).
   private var treeContents: [ObjectID: [UInt8]] = [:]
 
-  /// Whether to keep the trees written, for `tree(_:)`.
+  /// Blob contents written by this sink, kept when `remembersTrees` is set, up to
+  /// `blobMemoryLimit` bytes in all (a re-import's new records fit; a first import of a huge
+  /// file does not, and its readers fall back to reading the file again).
+  private var blobContents: [ObjectID: [UInt8]] = [:]
+  private var blobBytes = 0
+  static let blobMemoryLimit = 128 << 20
+
+  /// Whether to keep the trees (and, within a budget, the blobs) written, so that they
+  /// can be read back before the sink is installed.
   var remembersTrees = false
 
   init(repository: Repository) throws {
@@ -44,13 +52,22 @@ final class ObjectSink {
       throw AnnostoreError.git(error, doing: "writing objects")
     }
     existing.insert(id)
-    if remembersTrees && kind == .tree { treeContents[id] = content }
+    guard remembersTrees else { return }
+    if kind == .tree {
+      treeContents[id] = content
+    } else if kind == .blob && blobBytes + content.count <= Self.blobMemoryLimit {
+      blobContents[id] = content
+      blobBytes += content.count
+    }
   }
 
   /// Stores a tree holding `entries`; returns its id.
   func storeTree(_ entries: [TreeEntry]) throws -> ObjectID {
     try store(.tree, GitObjectFormat.treeContent(entries))
   }
+
+  /// The content of a blob this sink wrote and remembers, nil otherwise.
+  func rememberedBlob(_ id: ObjectID) -> [UInt8]? { blobContents[id] }
 
   /// The entries of a tree this sink wrote and remembers, nil otherwise.
   func rememberedTree(_ id: ObjectID) -> [TreeEntry]? {

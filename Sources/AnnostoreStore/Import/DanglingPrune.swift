@@ -33,14 +33,19 @@ struct DanglingPrune {
       change in
       if change.theirs != nil, try !exists(change.id) { valueDrops[change.id] = .some(nil) }
     }
-    var connectionDrops: [String: ObjectID?] = [:]
+    var candidates: [(id: String, blob: ObjectID)] = []
     try walk.differences(from: base?.tree(of: .connections), to: tree(.connections), sharded: true)
     { change in
-      guard let blob = change.theirs,
-        let ends = NimbusDocuments.connectionEnds(try source.document(blob))
-      else { return }
+      if let blob = change.theirs { candidates.append((change.id, blob)) }
+    }
+    try source.prefetch(Set(candidates.map(\.blob)))
+    var connectionDrops: [String: ObjectID?] = [:]
+    for candidate in candidates {
+      guard let ends = NimbusDocuments.connectionEnds(try source.document(candidate.blob)) else {
+        continue
+      }
       if try !exists(ends.parent) || !exists(ends.child) {
-        connectionDrops[change.id] = .some(nil)
+        connectionDrops[candidate.id] = .some(nil)
       }
     }
     for (kind, drops) in [(RecordKind.values, valueDrops), (.connections, connectionDrops)]

@@ -28,12 +28,19 @@ struct DatasetMerge {
     var conflicts: [RecordConflict] = []
     let editor = TreeEditor(source: source, sink: sink)
     for kind in RecordKind.allCases {
-      var edits: [String: ObjectID?] = [:]
       let ours = inputs.ours?.tree(of: kind)
+      var triples: [RecordTriple] = []
       try TreeWalk(source: source).mergeCandidates(
         base: inputs.base?.tree(of: kind), ours: ours, theirs: inputs.theirs?.tree(of: kind),
         sharded: kind.isSharded
-      ) { triple in
+      ) { triples.append($0) }
+      // Their versions to look inside: where both sides changed, and where a range check
+      // applies. Read them in one go (they may not be in the store yet).
+      let checksRange = kind == .annotations && outOfRange.isActive
+      try source.prefetch(
+        Set(triples.compactMap { checksRange || $0.ours != $0.base ? $0.theirs : nil }))
+      var edits: [String: ObjectID?] = [:]
+      for triple in triples {
         if let edit = try merge(triple, kind: kind, conflicts: &conflicts, outOfRange: &outOfRange)
         {
           edits[triple.id] = edit

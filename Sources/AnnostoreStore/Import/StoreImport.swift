@@ -111,6 +111,7 @@ struct ImportJob {
       file = rewritten.path
       droppedInFile.values += rewritten.droppedValues
     }
+    tsource.exportFile = file
     let previous = try store.reference(importRef)
     let snapshot = try SnapshotBuilder(repository: repository, sink: sink).build(
       file: file, dataset: request.dataset, onto: previous, excluding: request.excludedKinds,
@@ -251,10 +252,15 @@ struct ImportJob {
     let after = try tsource.dataset(request.dataset, inRoot: rebuilt.root)
     var outOfRange = try outOfRangeCheck(tsource, ours: ours)
     if outOfRange.isActive {
+      var changed: [(id: String, blob: ObjectID)] = []
       try TreeWalk(source: tsource).differences(
         from: ours?.tree(of: .annotations), to: after?.tree(of: .annotations), sharded: true
       ) { change in
-        outOfRange.check(id: change.id, try tsource.document(change.theirs))
+        if let blob = change.theirs { changed.append((change.id, blob)) }
+      }
+      try tsource.prefetch(Set(changed.map(\.blob)))
+      for change in changed {
+        outOfRange.check(id: change.id, try tsource.document(change.blob))
       }
     }
     if let refusal = outOfRange.refusal(dataset: request.dataset) { throw refusal }

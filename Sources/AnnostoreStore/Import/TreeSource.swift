@@ -9,6 +9,9 @@ final class TreeSource {
   let sink: ObjectSink?
   /// Blobs written but not yet installed, by id (the merge's own new records).
   private var pendingBlobs: [ObjectID: [UInt8]] = [:]
+  /// The export being imported: records written but neither installed nor remembered by
+  /// the sink are found again by reading it (`prefetch`).
+  var exportFile: String?
   /// Trees read for lookups, by id.
   private var lookupCache: [ObjectID: [String: TreeEntry]] = [:]
 
@@ -46,7 +49,7 @@ final class TreeSource {
   /// Reads and parses one JSON blob.
   func document(_ id: ObjectID) throws -> JSONValue {
     let bytes: [UInt8]
-    if let pending = pendingBlobs[id] {
+    if let pending = pendingBlobs[id] ?? sink?.rememberedBlob(id) {
       bytes = pending
     } else {
       do {
@@ -61,6 +64,18 @@ final class TreeSource {
       throw AnnostoreError(
         .storeDamaged, "object \(id) is not valid JSON: \(error)",
         hint: "Run `annostore verify` to check the store.")
+    }
+  }
+
+  /// Makes sure the blobs `ids` can be read: any neither in the store nor held in memory
+  /// is found by reading the export again (one pass for all of them).
+  func prefetch(_ ids: Set<ObjectID>) throws {
+    let missing = ids.filter {
+      pendingBlobs[$0] == nil && sink?.rememberedBlob($0) == nil && !repository.contains($0)
+    }
+    guard !missing.isEmpty, let exportFile else { return }
+    for (id, content) in try ExportRescan.contents(of: missing, in: exportFile) {
+      pendingBlobs[id] = content
     }
   }
 
