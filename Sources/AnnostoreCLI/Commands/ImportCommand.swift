@@ -51,7 +51,9 @@ struct ImportCommand: ParsableCommand {
   @Flag(name: .customLong("dry-run"), help: "Report what would happen; write nothing.")
   var dryRun = false
 
-  @Flag(name: .customLong("no-annotations"), help: "Leave out annotations (and so connections and values).")
+  @Flag(
+    name: .customLong("no-annotations"),
+    help: "Leave out annotations (and so connections and values).")
   var noAnnotations = false
 
   @Flag(name: .customLong("no-connections"), help: "Leave out connections.")

@@ -92,7 +92,8 @@ struct MergeFinisher {
         return
       }
       guard normalized.id == id else {
-        throw RecordError("the resolved record's _id is \"\(normalized.id)\", not \"\(id)\"", at: "")
+        throw RecordError(
+          "the resolved record's _id is \"\(normalized.id)\", not \"\(id)\"", at: "")
       }
     } catch {
       throw AnnostoreError(

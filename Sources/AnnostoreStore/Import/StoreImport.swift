@@ -178,8 +178,11 @@ struct ImportJob {
     }
     if merged { return report }
 
-    let base = newImport ? try previous.flatMap { try store.mergeBase(head, $0) } : try store
-      .mergeBase(head, theirs)
+    let base =
+      newImport
+      ? try previous.flatMap { try store.mergeBase(head, $0) }
+      : try store
+        .mergeBase(head, theirs)
     report.base = base?.hex
     let baseRoot = try base.map { try repository.commit($0).tree }
     let inputs = MergeInputs(
