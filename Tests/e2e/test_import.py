@@ -343,3 +343,23 @@ def test_a_file_without_a_source_needs_one(run, new_store, tmp_path):
     run(["-C", store, "import", path, "--dataset", DATASET, "--source", "../x"], ok=2)
     run(["-C", store, "import", path, "--dataset", DATASET, "--source", "anon"])
     assert "refs/imports/hela/anon" in git(store, "for-each-ref")
+
+
+def test_values_changed_here_of_an_annotation_deleted_there_are_dropped(run, imported, tmp_path, schemas):
+    sample = load(SAMPLE)
+    target = next(iter(sample["annotationPropertyValues"]))
+    local = copy.deepcopy(sample)
+    prop = next(iter(local["annotationPropertyValues"][target]))
+    local["annotationPropertyValues"][target][prop] = 12345.0
+    run(["-C", imported, "commit", write(tmp_path, "local.json", local), "--dataset", DATASET])
+    later = copy.deepcopy(sample)
+    later["annotations"] = [a for a in later["annotations"] if a["_id"] != target]
+    later["annotationConnections"] = [
+        c for c in later["annotationConnections"] if target not in (c["parentId"], c["childId"])]
+    del later["annotationPropertyValues"][target]
+    report = json.loads(import_(run, imported, write(tmp_path, "later.json", later), "--json").stdout)
+    assert report["conflicts"] == []
+    assert report["dropped"]["afterMerge"]["values"] == 1
+    merged = exported(run, imported)
+    assert target not in by_id(merged) and target not in merged["annotationPropertyValues"]
+    assert_healthy(imported, schemas)

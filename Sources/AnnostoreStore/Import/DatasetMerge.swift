@@ -15,6 +15,18 @@ struct PendingDataset {
   var tree: ObjectID?
   /// What could not be decided.
   var conflicts: [RecordConflict]
+  /// Values and connections both sides changed, whose annotations the merge deleted:
+  /// dropped rather than reported as conflicts.
+  var dropped = DroppedCounts()
+}
+
+/// What the merge of later kinds needs to know about the merged annotations.
+private struct MergeContext {
+  /// The merged annotations' tree.
+  var annotations: ObjectID?
+  /// Annotations in conflict (their fate is not decided yet).
+  var conflicted: Set<String> = []
+  var dropped = DroppedCounts()
 }
 
 /// Three-way merge of one dataset, tree to tree: subtrees with equal ids are skipped,
@@ -26,6 +38,7 @@ struct DatasetMerge {
   func run(_ inputs: MergeInputs, outOfRange: inout OutOfRangeCheck) throws -> PendingDataset {
     var entries = inputs.ours?.entries ?? [:]
     var conflicts: [RecordConflict] = []
+    var context = MergeContext()
     let editor = TreeEditor(source: source, sink: sink)
     for kind in RecordKind.allCases {
       let ours = inputs.ours?.tree(of: kind)
@@ -41,26 +54,31 @@ struct DatasetMerge {
         Set(triples.compactMap { checksRange || $0.ours != $0.base ? $0.theirs : nil }))
       var edits: [String: ObjectID?] = [:]
       for triple in triples {
-        if let edit = try merge(triple, kind: kind, conflicts: &conflicts, outOfRange: &outOfRange)
+        if let edit = try merge(
+          triple, kind: kind, conflicts: &conflicts, outOfRange: &outOfRange, context: &context)
         {
           edits[triple.id] = edit
         }
       }
       let tree = try editor.apply(edits, to: ours, sharded: kind.isSharded)
       entries[kind.directory] = tree.map { TreeEntry(name: kind.directory, id: $0, isTree: true) }
+      if kind == .annotations {
+        context.annotations = tree
+        context.conflicted = Set(conflicts.map(\.conflict.recordId))
+      }
     }
     let datasetFile = try mergeDatasetFile(inputs)
     entries[StoreLayout.datasetFile] = datasetFile.map {
       TreeEntry(name: StoreLayout.datasetFile, id: $0, isTree: false)
     }
     let tree = entries.isEmpty ? nil : try sink.storeTree(Array(entries.values))
-    return PendingDataset(tree: tree, conflicts: conflicts)
+    return PendingDataset(tree: tree, conflicts: conflicts, dropped: context.dropped)
   }
 
   /// The edit one record needs relative to ours (`.some(nil)`: delete), nil for none.
   private func merge(
     _ triple: RecordTriple, kind: RecordKind, conflicts: inout [RecordConflict],
-    outOfRange: inout OutOfRangeCheck
+    outOfRange: inout OutOfRangeCheck, context: inout MergeContext
   ) throws -> ObjectID?? {
     if triple.ours == triple.base {
       if kind == .annotations, outOfRange.isActive {
@@ -70,16 +88,46 @@ struct DatasetMerge {
     }
     // Both sides changed the record, differently: look inside.
     let theirs = try source.document(triple.theirs)
+    let ours = try source.document(triple.ours)
     if kind == .annotations { outOfRange.check(id: triple.id, theirs) }
     let result = RecordMerge.merge(
-      id: triple.id, base: try source.document(triple.base),
-      ours: try source.document(triple.ours), theirs: theirs, style: kind.mergeStyle)
+      id: triple.id, base: try source.document(triple.base), ours: ours, theirs: theirs,
+      style: kind.mergeStyle)
+    if !result.isClean,
+      try orphaned(kind: kind, id: triple.id, versions: [ours, theirs], context: context)
+    {
+      if kind == .values { context.dropped.values += 1 } else { context.dropped.connections += 1 }
+      return triple.ours == nil ? nil : .some(nil)
+    }
     for conflict in result.conflicts {
       conflicts.append(RecordConflict(number: conflicts.count + 1, kind: kind, conflict: conflict))
     }
     guard let merged = result.merged else { return triple.ours == nil ? nil : .some(nil) }
     let blob = try source.storeBlob(CanonicalJSON.fileBytes(merged))
     return blob == triple.ours ? nil : .some(blob)
+  }
+
+  /// Whether every present version of a values or connections record refers to an
+  /// annotation the merge deleted (and whose fate no conflict leaves open).
+  private func orphaned(
+    kind: RecordKind, id: String, versions: [JSONValue?], context: MergeContext
+  ) throws -> Bool {
+    func gone(_ annotation: String) throws -> Bool {
+      try !context.conflicted.contains(annotation)
+        && source.lookup(annotation, in: context.annotations, sharded: true) == nil
+    }
+    switch kind {
+    case .values:
+      return try gone(id)
+    case .connections:
+      for version in versions.compactMap({ $0 }) {
+        guard let ends = NimbusDocuments.connectionEnds(version) else { return false }
+        if try !gone(ends.parent) && !gone(ends.child) { return false }
+      }
+      return true
+    case .annotations, .properties:
+      return false
+    }
   }
 
   /// `dataset.json` merged field by field, ours winning where both changed a field (the

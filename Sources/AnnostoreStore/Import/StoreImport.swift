@@ -223,7 +223,8 @@ struct ImportJob {
       oursRoot: oursRoot)
     report.changes = finished.changes
     report.droppedAfterMerge = DroppedCounts(
-      values: finished.dropped.droppedValues, connections: finished.dropped.droppedConnections)
+      values: finished.dropped.droppedValues + pending.dropped.values,
+      connections: finished.dropped.droppedConnections + pending.dropped.connections)
     report.outcome = .merged
     if request.dryRun { return report }
     let commit = try sink.store(
