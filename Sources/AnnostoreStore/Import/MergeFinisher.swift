@@ -24,21 +24,8 @@ struct MergeFinisher {
     let dropped = try DanglingPrune(source: source, sink: sink).prune(&entries, base: base)
     let datasetTree = entries.isEmpty ? nil : try sink.storeTree(Array(entries.values))
     let ours = try source.dataset(dataset, inRoot: oursRoot)
-    var changes: [RecordKind: KindChange] = [:]
-    for kind in RecordKind.allCases {
-      var change = KindChange()
-      let after = entries[kind.directory].flatMap { $0.isTree ? $0.id : nil }
-      try TreeWalk(source: source).differences(
-        from: ours?.tree(of: kind), to: after, sharded: kind.isSharded
-      ) { record in
-        switch (record.base, record.theirs) {
-        case (nil, _): change.added += 1
-        case (_, nil): change.removed += 1
-        default: change.modified += 1
-        }
-      }
-      changes[kind] = change
-    }
+    let after = datasetTree.map { DatasetNode(tree: $0, entries: entries) }
+    let changes = try DatasetChanges.between(ours, after, source: source)
     let root = try replacingDataset(dataset, with: datasetTree, inRoot: oursRoot)
     return FinishedMerge(root: root, changes: changes, dropped: dropped)
   }

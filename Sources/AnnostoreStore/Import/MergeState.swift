@@ -24,8 +24,9 @@ struct MergeState {
   /// The dataset's tree with clean changes applied and conflicted records provisional.
   var pendingDataset: ObjectID?
   var conflicts: [RecordConflict]
-  /// Dangling references dropped from the file when it was recorded.
-  var droppedInFile: DroppedCounts
+  /// References the merge dropped already (values and connections, changed on both sides,
+  /// of annotations it deleted).
+  var droppedInMerge: DroppedCounts
 
   static let directoryName = "annostore-merge"
 
@@ -126,10 +127,10 @@ extension MergeState {
       JSONMember("importRefBefore", id(importRefBefore)),
       JSONMember("pendingDataset", id(pendingDataset)),
       JSONMember(
-        "droppedInFile",
+        "droppedInMerge",
         .object([
-          JSONMember("values", .number(Double(droppedInFile.values))),
-          JSONMember("connections", .number(Double(droppedInFile.connections))),
+          JSONMember("values", .number(Double(droppedInMerge.values))),
+          JSONMember("connections", .number(Double(droppedInMerge.connections))),
         ])),
       JSONMember("conflicts", .array(conflicts.map(ConflictJSON.encode))),
     ])
@@ -164,8 +165,8 @@ extension MergeState {
     importRef = try string("importRef")
     importRefBefore = try id("importRefBefore")
     pendingDataset = try id("pendingDataset")
-    let dropped = json["droppedInFile"]
-    droppedInFile = DroppedCounts(
+    let dropped = json["droppedInMerge"]
+    droppedInMerge = DroppedCounts(
       values: Int(dropped?["values"]?.numberValue ?? 0),
       connections: Int(dropped?["connections"]?.numberValue ?? 0))
     guard let list = json["conflicts"]?.arrayElements else { throw StateError("no conflicts") }

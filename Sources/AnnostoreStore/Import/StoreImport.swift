@@ -82,6 +82,8 @@ struct ImportJob {
   let sink: ObjectSink
   private var installed = false
   private var temporaryFile: String?
+  /// The file's own dangling references, dropped when it was recorded.
+  private var snapshotDrops = DroppedCounts()
 
   init(store: Store, request: ImportRequest, source: String, head: ObjectID?, sink: ObjectSink) {
     self.store = store
@@ -116,8 +118,10 @@ struct ImportJob {
     let snapshot = try SnapshotBuilder(repository: repository, sink: sink).build(
       file: file, dataset: request.dataset, onto: previous, excluding: request.excludedKinds,
       progress: progress)
-    droppedInFile.values += snapshot.report.droppedValues
-    droppedInFile.connections += snapshot.report.droppedConnections
+    snapshotDrops = DroppedCounts(
+      values: snapshot.report.droppedValues, connections: snapshot.report.droppedConnections)
+    droppedInFile.values += snapshotDrops.values
+    droppedInFile.connections += snapshotDrops.connections
     if request.strict && droppedInFile.total > 0 {
       throw AnnostoreError(
         .badInput,
@@ -152,8 +156,8 @@ struct ImportJob {
     guard let head else {
       // Nothing to merge with: the branch simply starts at the import.
       report.outcome = .firstCommit
-      report.changes = try changes(
-        tsource, from: nil, to: try tsource.dataset(request.dataset, inRoot: snapshot.root))
+      report.changes = try DatasetChanges.between(
+        nil, try tsource.dataset(request.dataset, inRoot: snapshot.root), source: tsource)
       if request.dryRun { return report }
       try install()
       try store.moveRef(
@@ -208,7 +212,7 @@ struct ImportJob {
           dataset: request.dataset, source: source, file: request.file, message: message,
           author: author, ours: head, theirs: theirs, base: base, importRef: importRef,
           importRefBefore: previous, pendingDataset: pending.tree, conflicts: conflicts,
-          droppedInFile: droppedInFile)
+          droppedInMerge: pending.dropped)
         try install()
         try state.save(to: store.path)
         return report
@@ -268,12 +272,12 @@ struct ImportJob {
       }
     }
     if let refusal = outOfRange.refusal(dataset: request.dataset) { throw refusal }
-    report.changes = try changes(tsource, from: ours, to: after)
+    report.changes = try DatasetChanges.between(ours, after, source: tsource)
+    // The rebuilt dataset drops the file's own orphans again, and what the parts kept from
+    // the branch lose with it.
     report.droppedAfterMerge = DroppedCounts(
-      values: rebuilt.report.droppedValues - snapshotDrops(report).values,
-      connections: rebuilt.report.droppedConnections - snapshotDrops(report).connections)
-    if report.droppedAfterMerge.values < 0 { report.droppedAfterMerge.values = 0 }
-    if report.droppedAfterMerge.connections < 0 { report.droppedAfterMerge.connections = 0 }
+      values: max(0, rebuilt.report.droppedValues - snapshotDrops.values),
+      connections: max(0, rebuilt.report.droppedConnections - snapshotDrops.connections))
     if !rebuilt.changed && linked { return report }
     report.outcome = .overwritten
     if request.dryRun { return report }
@@ -291,35 +295,12 @@ struct ImportJob {
     return report
   }
 
-  private func snapshotDrops(_ report: ImportReport) -> DroppedCounts { report.droppedInFile }
-
   private func outOfRangeCheck(_ tsource: TreeSource, ours: DatasetNode?) throws
     -> OutOfRangeCheck
   {
     if request.allowOutOfRange { return OutOfRangeCheck(dimensions: nil) }
     return OutOfRangeCheck(
       dimensions: DatasetDimensions(datasetDocument: try tsource.document(ours?.datasetFile)))
-  }
-
-  /// Per kind, how the dataset changes from `before` to `after`.
-  private func changes(_ tsource: TreeSource, from before: DatasetNode?, to after: DatasetNode?)
-    throws -> [RecordKind: KindChange]
-  {
-    var result: [RecordKind: KindChange] = [:]
-    for kind in RecordKind.allCases {
-      var change = KindChange()
-      try TreeWalk(source: tsource).differences(
-        from: before?.tree(of: kind), to: after?.tree(of: kind), sharded: kind.isSharded
-      ) { record in
-        switch (record.base, record.theirs) {
-        case (nil, _): change.added += 1
-        case (_, nil): change.removed += 1
-        default: change.modified += 1
-        }
-      }
-      result[kind] = change
-    }
-    return result
   }
 
   private mutating func install() throws {

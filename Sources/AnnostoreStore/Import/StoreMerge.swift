@@ -132,8 +132,8 @@ extension Store {
     return MergeCommitReport(
       dataset: state.dataset, commit: commit.hex, changes: finished.changes,
       droppedAfterMerge: DroppedCounts(
-        values: finished.dropped.droppedValues,
-        connections: finished.dropped.droppedConnections))
+        values: finished.dropped.droppedValues + state.droppedInMerge.values,
+        connections: finished.dropped.droppedConnections + state.droppedInMerge.connections))
   }
 
   /// Drops the merge in progress: the branch and the side ref stay as they were.
