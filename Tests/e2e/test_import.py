@@ -363,3 +363,24 @@ def test_values_changed_here_of_an_annotation_deleted_there_are_dropped(run, imp
     merged = exported(run, imported)
     assert target not in by_id(merged) and target not in merged["annotationPropertyValues"]
     assert_healthy(imported, schemas)
+
+
+def test_first_import_after_commits_uses_the_oldest_commit_of_the_source(run, new_store, tmp_path, schemas):
+    store = new_store()
+    sample = load(SAMPLE)
+    run(["-C", store, "commit", SAMPLE, "--dataset", DATASET])
+    local = copy.deepcopy(sample)
+    annotation(local, 0)["name"] = "edited here"
+    run(["-C", store, "commit", write(tmp_path, "local.json", local), "--dataset", DATASET])
+    later = copy.deepcopy(sample)
+    annotation(later, 1)["name"] = "edited there"
+    source = annotation(sample, 0)["datasetId"]
+    result = run(["-C", store, "import", write(tmp_path, "later.json", later), "--dataset", DATASET, "--json"])
+    report = json.loads(result.stdout)
+    assert report["baseFromHistory"] is True and report["conflicts"] == []
+    assert report["base"] == git(store, "rev-list", "--max-parents=0", "HEAD^1").strip()
+    merged = by_id(exported(run, store))
+    assert merged[annotation(sample, 0)["_id"]]["name"] == "edited here"
+    assert merged[annotation(sample, 1)["_id"]]["name"] == "edited there"
+    assert f"refs/imports/{DATASET}/{source}" in git(store, "for-each-ref")
+    assert_healthy(store, schemas)

@@ -143,6 +143,11 @@ struct ImportCommand: ParsableCommand {
           + "Settle them with `annostore resolve`, then `annostore merge --continue` "
           + "(or `annostore merge --abort`).")
     }
+    if report.baseFromHistory, let base = report.base {
+      lines.append(
+        "  base: \(base.shortCommit), the oldest commit recording \(report.source) (no earlier "
+          + "import from it)")
+    }
     if !report.excluded.isEmpty {
       lines.append("  not imported: " + report.excluded.map(\.rawValue).joined(separator: ", "))
     }
@@ -179,6 +184,7 @@ struct ImportCommand: ParsableCommand {
       JSONMember("importCommit", JSONOutput.string(report.importCommit)),
       JSONMember("importRef", .string(report.importRef)),
       JSONMember("base", JSONOutput.string(report.base)),
+      JSONMember("baseFromHistory", .bool(report.baseFromHistory)),
       JSONMember("excluded", .array(report.excluded.map { .string($0.rawValue) })),
       JSONMember("changes", ConflictOutput.changesJSON(report.changes)),
       JSONMember(

@@ -80,6 +80,9 @@ public struct ImportReport: Sendable {
   public var commit: String?
   /// The merge base, nil when none.
   public var base: String?
+  /// Whether the base was found in the branch's history (the oldest commit recording the
+  /// source) because no earlier import from the source exists.
+  public var baseFromHistory = false
   /// Per kind, what changed on the branch (or would).
   public var changes: [RecordKind: KindChange]
   /// The kinds not taken from the file.

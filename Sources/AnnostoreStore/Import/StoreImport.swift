@@ -54,6 +54,32 @@ extension Store {
     }
   }
 
+  /// The oldest commit reachable from `head` whose `dataset` records `source` as its
+  /// NimbusImage dataset id, nil when none does.
+  func oldestCommit(recording source: String, in dataset: String, from head: ObjectID) throws
+    -> ObjectID?
+  {
+    let path = "\(StoreLayout.datasetsDirectory)/\(dataset)/\(StoreLayout.datasetFile)"
+    var matches: [ObjectID: Bool] = [:]
+    var found: ObjectID?
+    do {
+      try repository.walk(from: head) { commit in
+        guard let entry = try repository.entry(atPath: path, inTree: commit.tree) else {
+          return true
+        }
+        if matches[entry.id] == nil {
+          let document = try? JSONParser.parse(try repository.blob(entry.id))
+          matches[entry.id] = document?["nimbusDatasetId"]?.stringValue == source
+        }
+        if matches[entry.id] == true { found = commit.id }
+        return true
+      }
+    } catch let error as GitError {
+      throw AnnostoreError.git(error, doing: "reading the history")
+    }
+    return found
+  }
+
   /// Moves a ref with compare-and-swap, as an AnnostoreError on failure.
   func moveRef(_ name: String, to target: ObjectID, expected: ObjectID?, message: String) throws {
     do {
@@ -182,11 +208,15 @@ struct ImportJob {
     }
     if merged { return report }
 
-    let base =
+    var base =
       newImport
-      ? try previous.flatMap { try store.mergeBase(head, $0) }
-      : try store
-        .mergeBase(head, theirs)
+      ? try previous.flatMap { try store.mergeBase(head, $0) } : try store.mergeBase(head, theirs)
+    if base == nil && previous == nil {
+      // No earlier import from this source: the oldest commit that recorded the dataset
+      // from it (a `commit` of an earlier export) is a common ancestor in all but name.
+      base = try store.oldestCommit(recording: source, in: request.dataset, from: head)
+      report.baseFromHistory = base != nil
+    }
     report.base = base?.hex
     let baseRoot = try base.map { try repository.commit($0).tree }
     let inputs = MergeInputs(
