@@ -35,6 +35,7 @@ public struct MergeConflict: Sendable, Equatable {
   /// Their version at `path`, nil when absent.
   public var theirs: JSONValue?
 
+  /// A conflict as given.
   public init(
     kind: Kind, recordId: String, path: [String], base: JSONValue?, ours: JSONValue?,
     theirs: JSONValue?
@@ -71,6 +72,7 @@ public struct RecordMergeResult: Sendable, Equatable {
   /// What could not be decided, in field order.
   public var conflicts: [MergeConflict]
 
+  /// A result as given.
   public init(merged: JSONValue?, conflicts: [MergeConflict] = []) {
     self.merged = merged
     self.conflicts = conflicts

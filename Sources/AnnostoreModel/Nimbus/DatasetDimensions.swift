@@ -2,11 +2,16 @@
 /// `dataset.json` under `"dimensions"` when known. Annotation locations and channels are
 /// 0-based indexes into these.
 public struct DatasetDimensions: Sendable, Equatable {
+  /// XY positions.
   public var xy: Int
+  /// Z slices.
   public var z: Int
+  /// Time points.
   public var time: Int
+  /// Channels.
   public var channels: Int
 
+  /// Dimensions as given.
   public init(xy: Int, z: Int, time: Int, channels: Int) {
     self.xy = xy
     self.z = z

@@ -17,10 +17,13 @@ public struct ImportRequest: Sendable {
   public var newIds = false
   /// Report what would happen; write nothing.
   public var dryRun = false
-  /// The parts asked not to be imported (before NimbusImage's dependencies apply).
+  /// `--no-annotations`: leave annotations out (and so connections and values).
   public var skipAnnotations = false
+  /// `--no-connections`: leave connections out.
   public var skipConnections = false
+  /// `--no-properties`: leave property definitions out (and so values).
   public var skipProperties = false
+  /// `--no-values`: leave property values out.
   public var skipValues = false
   /// Refuse a file with dangling references instead of dropping them.
   public var strict = false
@@ -31,6 +34,7 @@ public struct ImportRequest: Sendable {
   /// The author; the environment's identity when nil.
   public var author: Identity?
 
+  /// A request with the defaults: merge everything, fail on conflicts.
   public init(file: String, dataset: String) {
     self.file = file
     self.dataset = dataset
@@ -66,9 +70,13 @@ public struct ImportReport: Sendable {
     case stopped
   }
 
+  /// The dataset merged into.
   public var dataset: String
+  /// The source the file was recorded under.
   public var source: String
+  /// The file, as named.
   public var file: String
+  /// How the import ended.
   public var outcome: Outcome
   /// Whether nothing was written because of `--dry-run`.
   public var dryRun: Bool

@@ -96,14 +96,18 @@ struct MergeState {
 
 /// Dangling references dropped, by kind.
 public struct DroppedCounts: Sendable, Equatable {
+  /// Property-values files (one per annotation).
   public var values = 0
+  /// Connections.
   public var connections = 0
 
+  /// Counts as given.
   public init(values: Int = 0, connections: Int = 0) {
     self.values = values
     self.connections = connections
   }
 
+  /// Both counts together.
   public var total: Int { values + connections }
 }
 

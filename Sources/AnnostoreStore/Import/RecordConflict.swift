@@ -20,6 +20,7 @@ public struct RecordConflict: Sendable, Equatable {
   /// How it was settled, nil while open.
   public var resolution: ConflictResolution?
 
+  /// A conflict as given.
   public init(
     number: Int, kind: RecordKind, conflict: MergeConflict, resolution: ConflictResolution? = nil
   ) {

@@ -3,12 +3,19 @@ import AnnostoreModel
 
 /// A merge waiting for its conflicts to be settled, as `conflicts` shows it.
 public struct MergeProgress: Sendable {
+  /// The dataset being merged into.
   public var dataset: String
+  /// The import's source.
   public var source: String
+  /// The imported file, as named.
   public var file: String
+  /// The branch head the merge started from.
   public var ours: String
+  /// The import commit being merged.
   public var theirs: String
+  /// Their merge base, nil when none.
   public var base: String?
+  /// Every conflict, settled or not, by number.
   public var conflicts: [RecordConflict]
 
   /// The conflicts not settled yet.
@@ -26,9 +33,13 @@ public enum ConflictSelector: Sendable, Equatable {
 
 /// What `merge --continue` made.
 public struct MergeCommitReport: Sendable {
+  /// The dataset merged into.
   public var dataset: String
+  /// The merge commit the branch now points at.
   public var commit: String
+  /// Per kind, what changed on the branch.
   public var changes: [RecordKind: KindChange]
+  /// References the merge left dangling, dropped.
   public var droppedAfterMerge: DroppedCounts
 }
 
