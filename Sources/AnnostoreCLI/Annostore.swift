@@ -22,5 +22,6 @@ struct Annostore: ParsableCommand {
       InitCommand.self, CommitCommand.self, ImportCommand.self, ConflictsCommand.self,
       ResolveCommand.self, MergeCommand.self, LogCommand.self, StatusCommand.self,
       ExportCommand.self, DatasetCommand.self, ValidateCommand.self, VerifyCommand.self,
+      DiffCommand.self, ShowCommand.self, TagCommand.self, TagsCommand.self, RestoreCommand.self,
     ])
 }

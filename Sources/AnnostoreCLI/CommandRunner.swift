@@ -40,7 +40,7 @@ public enum CommandRunner {
       printError("annostore: \(error.message)")
       return ExitStatus.usage.rawValue
     } catch {
-      // `annostore help COMMAND` runs a help command that "fails" with its help text.
+      // `help` and `--help` arrive as an error from run(): print the help, exit 0.
       if Annostore.exitCode(for: error) == .success {
         print(Annostore.fullMessage(for: error))
         return ExitStatus.success.rawValue

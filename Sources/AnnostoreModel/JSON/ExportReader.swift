@@ -5,10 +5,12 @@
 /// `annotationConnections`, `annotationProperties` (arrays of objects, one event per
 /// element) and `annotationPropertyValues` (an object, one event per member), in any order,
 /// each at most once. Everything inside is checked as strictly as `JSONParser` checks.
+/// `read` parses each record into a `JSONValue`, `validate` only checks it, and `scan`
+/// (in `ExportReader+Scan.swift`) hands over its raw bytes unparsed.
 /// Memory stays bounded by the largest single record: the reader keeps one buffer of
 /// `chunkSize` bytes that grows only when one record does not fit in it. (To refuse a
 /// repeated annotation id in `annotationPropertyValues` it also remembers a 128-bit digest
-/// of each id seen there, about 20 bytes per id.)
+/// of each id seen there, 21 to 43 bytes per id: `KeyDigestSet`.)
 public struct ExportReader {
   /// Bytes read per chunk unless told otherwise.
   public static let defaultChunkSize = 4 << 20
@@ -39,7 +41,7 @@ public struct ExportReader {
     var parser = try ExportStreamParser(
       input: ByteChunkReader(path: path, chunkSize: chunkSize, progress: progress))
     defer { parser.release() }
-    try parser.run(BuildValues.self, visit)
+    try parser.run(ParsedRecords<BuildValues>.self, visit)
   }
 
   /// Checks the whole file as `read` would, without building any record: the fast way to
@@ -49,7 +51,7 @@ public struct ExportReader {
     let input = try ByteChunkReader(path: path, chunkSize: chunkSize, progress: progress)
     var parser = ExportStreamParser(input: input)
     defer { parser.release() }
-    try parser.run(ValidateOnly.self) { event in
+    try parser.run(ParsedRecords<ValidateOnly>.self) { event in
       switch event {
       case .sectionStart(let section): summary.sections.append(section)
       case .record(.annotations, _, _, _): summary.annotations += 1
