@@ -71,7 +71,7 @@ final class ObjectSink {
 
   /// The entries of a tree this sink wrote and remembers, nil otherwise.
   func rememberedTree(_ id: ObjectID) -> [TreeEntry]? {
-    treeContents[id].flatMap { GitObjectFormat.treeEntries($0) }
+    treeContents[id].flatMap { try? GitObjectFormat.treeEntries($0) }
   }
 
   /// How many objects the pack will hold.

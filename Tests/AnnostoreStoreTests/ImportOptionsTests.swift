@@ -67,12 +67,12 @@ import Testing
     #expect(dimensions.problem(with: outside!) == "XY 2 not in 0..<2, channel 2 not in 0..<2")
   }
 
-  @Test func treeEntriesParseBackWhatTreeContentWrites() {
+  @Test func treeEntriesParseBackWhatTreeContentWrites() throws {
     let entries = [
       TreeEntry(name: "a.json", id: GitObjectFormat.id(of: .blob, [1]), isTree: false),
       TreeEntry(name: "ab", id: GitObjectFormat.id(of: .blob, [2]), isTree: true),
     ]
-    #expect(GitObjectFormat.treeEntries(GitObjectFormat.treeContent(entries)) == entries)
+    #expect(try GitObjectFormat.treeEntries(GitObjectFormat.treeContent(entries)) == entries)
   }
 }
 

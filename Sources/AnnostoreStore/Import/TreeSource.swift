@@ -15,16 +15,20 @@ final class TreeSource {
   /// Trees read for lookups, by id.
   private var lookupCache: [ObjectID: [String: TreeEntry]] = [:]
 
+  /// Fast reads straight from the store's packs (libgit2 for anything else).
+  private let objects: ObjectReader?
+
   init(repository: Repository, sink: ObjectSink?) {
     self.repository = repository
     self.sink = sink
+    objects = try? ObjectReader(repository: repository)
   }
 
   /// A tree's entries.
   func tree(_ id: ObjectID) throws -> [TreeEntry] {
     if let remembered = sink?.rememberedTree(id) { return remembered }
     do {
-      return try repository.tree(id)
+      return try objects?.tree(id) ?? repository.tree(id)
     } catch let error as GitError {
       throw AnnostoreError.git(error, doing: "reading tree \(id)")
     }
@@ -53,7 +57,7 @@ final class TreeSource {
       bytes = pending
     } else {
       do {
-        bytes = try repository.blob(id)
+        bytes = try objects?.blob(id) ?? repository.blob(id)
       } catch let error as GitError {
         throw AnnostoreError.git(error, doing: "reading object \(id)")
       }
