@@ -18,12 +18,42 @@ enum ConflictOutput {
       let label = (side.rawValue + ":").padding(toLength: 8, withPad: " ", startingAt: 0)
       lines.append("    \(label)\(shown(data.value(of: side)))")
     }
+    if data.isRecordLevel, let summary = changedFields(data) { lines.append("    \(summary)") }
     switch conflict.resolution {
     case nil: break
     case .side(let side)?: lines.append("    settled: \(side.rawValue)")
     case .value(let value)?: lines.append("    settled: \(shown(value)) (given)")
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// For a whole-record conflict, which fields tell the versions apart.
+  static func changedFields(_ conflict: MergeConflict) -> String? {
+    func differing(_ a: JSONValue?, _ b: JSONValue?) -> [String]? {
+      guard let a = a?.objectMembers, let b = b?.objectMembers else { return nil }
+      var keys: [String] = []
+      for key in (a + b).map(\.key) where !keys.contains(key) {
+        if a.first(where: { $0.key == key })?.value != b.first(where: { $0.key == key })?.value {
+          keys.append(key)
+        }
+      }
+      return keys
+    }
+    switch conflict.kind {
+    case .addAdd:
+      return differing(conflict.ours, conflict.theirs).map {
+        "ours and theirs differ in: " + $0.joined(separator: ", ")
+      }
+    case .deleteModify:
+      let changed = conflict.ours == nil ? conflict.theirs : conflict.ours
+      let side = conflict.ours == nil ? "theirs" : "ours"
+      let deleter = conflict.ours == nil ? "ours" : "theirs"
+      return differing(conflict.base, changed).map {
+        "\(deleter) deleted it; \(side) changed: " + $0.joined(separator: ", ")
+      }
+    case .field:
+      return nil
+    }
   }
 
   static func shown(_ value: JSONValue?) -> String {
