@@ -36,6 +36,7 @@ extension Store {
   public func setListedPropertyPaths(_ request: ListedPathsRequest) throws -> ListedPathsReport {
     let lock = try StoreLock(storePath: path)
     defer { lock.release() }
+    try ensureNoMergeInProgress()
     let parent = try resolveOrHead(nil)
     let dataset = try selectDataset(request.dataset, at: parent)
     let reader = RevisionReader(repository: repository)
