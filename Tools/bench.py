@@ -9,7 +9,8 @@ measure (default .build/release/annostore); BENCH_ROWS, comma-separated words: o
 rows whose operation contains one of them (e.g. BENCH_ROWS=push).
 
 Data is cached in bench-data/ (made with Tools/gen-export.py the first time): the export,
-a 1%-edited copy of it, the fast-import stream of its canonical tree and, for the
+a 1%-edited copy of it (also imported, as a merge, into a store holding an import of the
+original), the fast-import stream of its canonical tree and, for the
 `git add` baseline, the canonical files of an export of min(N, 100,000) annotations.
 Each operation runs under /usr/bin/time -v (wall clock and peak resident memory) in a
 fresh bench-data/run-N/. One table is printed, with each operation's baseline and the
@@ -180,6 +181,19 @@ class Bench:
         edited, _ = self.edited, self.commit
         note("annostore commit of the edited copy")
         return self.annostore("-C", self.store, "commit", edited, "--dataset", DATASET, "-m", "1% edited")
+
+    @cached_property
+    def import_edited(self):
+        """`import` of the edited copy into a store holding an import of the original, same
+        source: a three-way merge without conflicts (the import of the original is untimed)."""
+        export, edited = self.export, self.edited
+        store = self.run_dir / "import-store"
+        note("annostore import of the original (untimed), then of the edited copy")
+        prepared = self.annostore("init", store) + self.annostore(
+            "-C", store, "import", export, "--dataset", DATASET, "--source", "bench")
+        if prepared.error:
+            return prepared
+        return self.annostore("-C", store, "import", edited, "--dataset", DATASET, "--source", "bench")
 
     @cached_property
     def export_json(self):
@@ -425,6 +439,8 @@ ROWS = [
     Row("commit (full export)", "commit", "git fast-import", "fast_import", max_ratio=0.25, max_peak_mb=1536),
     Row("commit vs git add+commit", "commit", "git add+commit, scaled", "git_add_commit"),
     Row("re-commit (1% edited)", "recommit", "full commit", "commit", max_ratio=0.15),
+    Row("import (1% edited)", "import_edited", "re-commit (1% edited)", "recommit", max_ratio=1.5,
+        max_peak_mb=1536),
     Row("export json", "export_json", "python json.load+dumps", "python_load_dump", max_ratio=1 / 3,
         max_peak_mb=1024),
     Row("export csv (all columns)", "export_csv", "python json+csv", "python_csv", max_ratio=0.2,

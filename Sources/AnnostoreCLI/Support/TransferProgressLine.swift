@@ -8,7 +8,7 @@ final class TransferProgressLine {
   private var shown = false
 
   init() {
-    enabled = isatty(2) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+    enabled = isatty(2) == 1
   }
 
   /// Shows one progress report (the transfer layer reports at most every 100 ms).

@@ -19,8 +19,11 @@ struct SnapshotBuilder {
   let repository: Repository
   let sink: ObjectSink
 
+  /// Builds the tree. Kinds in `excluding` are read but not taken from the file: they
+  /// stay as `base` has them (import's `--no-annotations` and the like).
   func build(
-    file: String, dataset: String, onto base: ObjectID?, progress: ((Int) -> Void)? = nil
+    file: String, dataset: String, onto base: ObjectID?, excluding: Set<RecordKind> = [],
+    progress: ((Int) -> Void)? = nil
   ) throws -> SnapshotTree {
     let reader = RevisionReader(repository: repository)
     let oldRoot = try base.map { try reader.rootTree(of: $0) }
@@ -33,8 +36,13 @@ struct SnapshotBuilder {
       }
     }
 
-    let ingested = try ExportIngest(file: file, sink: sink, previous: old).run(
+    var ingested = try ExportIngest(file: file, sink: sink, previous: old).run(
       progress: progress)
+    for kind in excluding {
+      ingested.sections.remove(kind.section)
+      ingested.records[kind] = nil
+      if kind == .connections { ingested.connectionEnds = [:] }
+    }
 
     var new: [RecordKind: [String: ObjectID]] = [:]
     for kind in RecordKind.allCases {
