@@ -211,56 +211,102 @@ def two_collaborators(run, servers, tmp_path):
     return remote, a, b
 
 
+def tagged(index, value):
+    """An edit of the sample: annotation `index` gets the tags [value]."""
+    def change(data):
+        data["annotations"][index]["tags"] = [value]
+    return change
+
+
+def named(index, value):
+    """An edit of the sample: annotation `index` gets the name `value`."""
+    def change(data):
+        data["annotations"][index]["name"] = value
+    return change
+
+
+def names_of(run, store):
+    return {doc["_id"]: doc.get("name") for doc in json.loads(export(run, store))["annotations"]}
+
+
+def tags_of(run, store):
+    return {doc["_id"]: doc["tags"] for doc in json.loads(export(run, store))["annotations"]}
+
+
 def test_pull_merges_edits_of_different_annotations(run, servers, tmp_path):
     remote, a, b = two_collaborators(run, servers, tmp_path)
-
-    def tag_first(data):
-        data["annotations"][0]["tags"] = ["from-b"]
-
-    def tag_second(data):
-        data["annotations"][1]["tags"] = ["from-a"]
-
-    run(["-C", b, "commit", write_edit(tmp_path / "b.json", tag_first), "--dataset", DATASET, "-m", "b"])
+    run(["-C", b, "commit", write_edit(tmp_path / "b.json", tagged(0, "from-b")), "--dataset", DATASET, "-m", "b"])
     run(["-C", b, "push"])
-    run(["-C", a, "commit", write_edit(tmp_path / "a.json", tag_second), "--dataset", DATASET, "-m", "a"])
+    run(["-C", a, "commit", write_edit(tmp_path / "a.json", tagged(1, "from-a")), "--dataset", DATASET, "-m", "a"])
     ours = head(a)
-    pulled = run(["-C", a, "pull"], ok=False)
-    if "merge support pending" in pulled.stderr:
-        assert pulled.returncode != 0 and head(a) == ours
-        pytest.xfail("pull's three-way merge lands with import-as-merge")
-    assert pulled.returncode == 0, pulled.stderr
+    pulled = run(["-C", a, "pull"])
+    assert "Merged" in pulled.stdout
     parents = git(a, "rev-list", "--parents", "-n", "1", "main").split()[1:]
-    assert sorted(parents) == sorted([ours, head(b)])
-    merged = json.loads(export(run, a))
-    tags = {doc["_id"]: doc["tags"] for doc in merged["annotations"]}
+    assert parents == [ours, head(b)]
     sample = load(SAMPLE)["annotations"]
+    tags = tags_of(run, a)
     assert tags[sample[0]["_id"]] == ["from-b"] and tags[sample[1]["_id"]] == ["from-a"]
+    git(a, "fsck", "--strict", "--no-dangling")
+    run(["-C", a, "verify"])
+    # The merge goes back and b fast-forwards to it.
     run(["-C", a, "push"])
-    run(["-C", b, "pull"])
-    assert head(b) == head(a)
+    assert "Fast-forward" in run(["-C", b, "pull"]).stdout
+    assert head(b) == head(a) and export(run, b) == export(run, a)
 
 
-def test_pull_conflict_on_the_same_field(run, servers, tmp_path):
+def test_pull_merges_datasets_each_side_added(run, servers, tmp_path):
     remote, a, b = two_collaborators(run, servers, tmp_path)
-
-    def tagged(value):
-        def change(data):
-            data["annotations"][0]["tags"] = [value]
-        return change
-
-    run(["-C", b, "commit", write_edit(tmp_path / "b.json", tagged("b")), "--dataset", DATASET])
+    run(["-C", b, "commit", SAMPLE, "--dataset", "second", "-m", "b adds a dataset"])
     run(["-C", b, "push"])
-    run(["-C", a, "commit", write_edit(tmp_path / "a.json", tagged("a")), "--dataset", DATASET])
-    ours, before = head(a), repo_state(a)
-    failed = run(["-C", a, "pull"], ok=False)
-    if "merge support pending" in failed.stderr:
-        pytest.xfail("pull's three-way merge lands with import-as-merge")
-    assert failed.returncode == 4, failed.stderr
-    assert head(a) == ours and "tags" in failed.stdout + failed.stderr
-    run(["-C", a, "pull", "--on-conflict", "theirs"])
+    run(["-C", a, "commit", write_edit(tmp_path / "a.json", tagged(2, "a")), "--dataset", DATASET])
+    report = json.loads(run(["-C", a, "pull", "--json"]).stdout)
+    assert report["outcome"] == "merged" and report["datasets"] == ["second"]
+    assert export(run, a).replace(DATASET, "x") != ""  # both datasets readable
+    first = load(SAMPLE)["annotations"][2]["_id"]
+    assert tags_of(run, a)[first] == ["a"]
+    second = run(["-C", a, "export", "json", "--dataset", "second"]).stdout
+    assert second == run(["-C", b, "export", "json", "--dataset", "second"]).stdout
+
+
+def test_pull_conflict_on_the_same_field(run, servers, tmp_path, schemas):
+    remote, a, b = two_collaborators(run, servers, tmp_path)
+    run(["-C", b, "commit", write_edit(tmp_path / "b.json", named(0, "b")), "--dataset", DATASET])
+    run(["-C", b, "push"])
+    run(["-C", a, "commit", write_edit(tmp_path / "a.json", named(0, "a")), "--dataset", DATASET])
+    ours = head(a)
     first = load(SAMPLE)["annotations"][0]["_id"]
-    tags = {doc["_id"]: doc["tags"] for doc in json.loads(export(run, a))["annotations"]}
-    assert tags[first] == ["b"] and before["refs"] != repo_state(a)["refs"]
+
+    # fail (the default): exit 4, the conflict listed, the branch untouched.
+    failed = run(["-C", a, "pull"], ok=4)
+    assert first in failed.stdout and "name" in failed.stdout
+    report = json.loads(run(["-C", a, "pull", "--json"], ok=4).stdout)
+    assert report["outcome"] == "refused"
+    (conflict,) = report["conflicts"][0]["conflicts"]
+    assert conflict["recordId"] == first and conflict["ours"]["value"] == "a" and conflict["theirs"]["value"] == "b"
+    # Only the fetch wrote: the remote-tracking branch and the objects it brought.
+    assert head(a) == ours and git(a, "rev-parse", "refs/remotes/origin/main").strip() == head(b)
+
+    # manual: the merge waits; conflicts, resolve and merge --continue finish it.
+    stopped = run(["-C", a, "pull", "--on-conflict", "manual"], ok=4)
+    assert "merge stopped" in stopped.stdout and head(a) == ours
+    run(["-C", a, "pull"], ok=2)  # no other write while the merge waits
+    listed = json.loads(run(["-C", a, "conflicts", "--json"]).stdout)
+    assert schemas.errors("conflicts", listed) == []
+    run(["-C", a, "resolve", "--all", "--theirs"])
+    run(["-C", a, "merge", "--continue"])
+    assert git(a, "rev-list", "--parents", "-n", "1", "main").split()[1:] == [ours, head(b)]
+    assert names_of(run, a)[first] == "b"
+    assert git(a, "rev-parse", "refs/remotes/origin/main").strip() == head(b)
+
+    # ours: settled in one go.
+    c = tmp_path / "c"
+    run(["clone", remote.url, c])
+    run(["-C", c, "commit", write_edit(tmp_path / "c.json", named(0, "c")), "--dataset", DATASET])
+    run(["-C", a, "commit", write_edit(tmp_path / "a2.json", named(0, "a2")), "--dataset", DATASET])
+    run(["-C", a, "push"])
+    merged = run(["-C", c, "pull", "--on-conflict", "ours"])
+    assert "settled with ours" in merged.stdout
+    assert names_of(run, c)[first] == "c"
 
 
 # ----------------------------------------------------------------------------- refusals

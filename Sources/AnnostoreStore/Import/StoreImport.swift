@@ -32,7 +32,7 @@ extension Store {
   public func ensureNoMergeInProgress() throws {
     guard MergeState.exists(in: path) else { return }
     let what = (try? MergeState.load(from: path)).flatMap { $0 }.map {
-      " (import of \($0.file) into \($0.dataset))"
+      " (merging \($0.file) into \($0.dataset))"
     }
     throw AnnostoreError(
       .usage, "a merge is in progress\(what ?? ""); no other write is allowed until it ends",
