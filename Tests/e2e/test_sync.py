@@ -309,6 +309,28 @@ def test_pull_conflict_on_the_same_field(run, servers, tmp_path, schemas):
     assert names_of(run, c)[first] == "c"
 
 
+def test_pull_conflicts_in_two_datasets(run, servers, tmp_path):
+    remote, a, b = two_collaborators(run, servers, tmp_path)
+    run(["-C", a, "commit", SAMPLE, "--dataset", "second"])
+    run(["-C", a, "push"])
+    run(["-C", b, "pull"])
+    for store, value in ((b, "b"), (a, "a")):
+        for dataset in (DATASET, "second"):
+            edit = write_edit(tmp_path / f"{value}-{dataset}.json", named(0, value))
+            run(["-C", store, "commit", edit, "--dataset", dataset])
+        if store == b:
+            run(["-C", b, "push"])
+    ours = head(a)
+    refused = run(["-C", a, "pull", "--on-conflict", "manual"], ok=4)
+    assert "one dataset at a time" in refused.stderr and head(a) == ours
+    run(["-C", a, "status"])  # no merge was left waiting
+    run(["-C", a, "pull", "--on-conflict", "theirs"])
+    first = load(SAMPLE)["annotations"][0]["_id"]
+    for dataset in (DATASET, "second"):
+        exported = json.loads(run(["-C", a, "export", "json", "--dataset", dataset]).stdout)
+        assert {doc["_id"]: doc.get("name") for doc in exported["annotations"]}[first] == "b"
+
+
 # ----------------------------------------------------------------------------- refusals
 
 
