@@ -46,6 +46,7 @@ from servers import SmartHTTP  # noqa: E402
 
 DATASET = "bench"
 WORK_TREE_CAP = 100_000
+PUSH_ROUNDS = 2
 MB = 1024 * 1024
 GIT_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@localhost",
            "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@localhost"}
@@ -226,22 +227,33 @@ class Bench:
 
     def _push_pair(self, label, url_of):
         """annostore push and git push of the store, each to a fresh bare repository at
-        url_of(path): (annostore's result, git's result)."""
+        url_of(path), in turns, PUSH_ROUNDS times: the best time of each, as (annostore's
+        result, git's result). Taking the best of interleaved runs keeps a machine shared
+        with other work from deciding the ratio."""
         _ = self.commit
-        ours, theirs = self._fresh_bare(f"push-{label}-annostore"), self._fresh_bare(f"push-{label}-git")
-        subprocess.run([self.binary, "-C", self.store, "remote", "add", f"bench-{label}", url_of(ours)], check=True)
-        note(f"annostore push over {label}")
-        result = self.annostore("-C", self.store, "push", f"bench-{label}")
-        note(f"git push over {label}")
-        baseline = timed(["git", "--git-dir", self.store, "push", "-q", url_of(theirs), "main"], env=GIT_ENV)
-        for path in (ours, theirs):
-            if not result.error and not baseline.error:
-                check = subprocess.run(["git", "--git-dir", path, "rev-parse", "main"], capture_output=True, text=True)
-                head = subprocess.run(["git", "--git-dir", self.store, "rev-parse", "main"], capture_output=True,
-                                      text=True)
-                if check.stdout != head.stdout:
-                    result.error = f"{path.name} does not hold the store's main after the push"
-        return result, baseline
+        head = subprocess.run(["git", "--git-dir", self.store, "rev-parse", "main"], capture_output=True,
+                              text=True).stdout
+        best = [None, None]
+        for round_number in range(PUSH_ROUNDS):
+            ours = self._fresh_bare(f"push-{label}-annostore")
+            theirs = self._fresh_bare(f"push-{label}-git")
+            remote = f"bench-{label}-{round_number}"
+            subprocess.run([self.binary, "-C", self.store, "remote", "add", remote, url_of(ours)], check=True)
+            note(f"annostore push over {label} ({round_number + 1}/{PUSH_ROUNDS})")
+            result = self.annostore("-C", self.store, "push", remote)
+            note(f"git push over {label} ({round_number + 1}/{PUSH_ROUNDS})")
+            baseline = timed(["git", "--git-dir", self.store, "push", "-q", url_of(theirs), "main"], env=GIT_ENV)
+            for path, measured in ((ours, result), (theirs, baseline)):
+                pushed = subprocess.run(["git", "--git-dir", path, "rev-parse", "main"], capture_output=True,
+                                        text=True).stdout
+                if not measured.error and pushed != head:
+                    measured.error = f"{path.name} does not hold the store's main after the push"
+            subprocess.run([self.binary, "-C", self.store, "remote", "remove", remote], check=True)
+            for index, measured in enumerate((result, baseline)):
+                current = best[index]  # an error in any round is the result
+                if current is None or (not current.error and (measured.error or measured.value < current.value)):
+                    best[index] = measured
+        return best[0], best[1]
 
     @cached_property
     def _push_file(self):

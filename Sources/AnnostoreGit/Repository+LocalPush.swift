@@ -101,7 +101,12 @@ extension Repository {
   ) throws -> (objects: Int, bytes: Int) {
     let reporter = ProgressThrottle(progress)
     let reader = try makeBulkReader()
-    var missing = MissingObjects(source: self, reader: reader, target: remote) { count in
+    // A repository without references holds nothing worth asking about (at most the
+    // leftovers of a failed push): asking about every object costs a file lookup each.
+    let targetIsEmpty = try remote.references(withPrefix: "").isEmpty
+    var missing = MissingObjects(
+      source: self, reader: reader, target: targetIsEmpty ? nil : remote
+    ) { count in
       reporter.report(.counting, count, 0, 0)
     }
     for tip in tips { try missing.add(tip) }
@@ -147,14 +152,15 @@ extension Repository {
 private struct MissingObjects {
   let source: Repository
   let reader: ObjectReader
-  let target: Repository
+  /// The repository receiving the push, nil when it is empty (it lacks everything).
+  let target: Repository?
   /// Told the number of objects found so far, every few thousand.
   let counted: (Int) -> Void
   private(set) var objects: [ObjectID] = []
   private var seen = Set<ObjectID>()
 
   init(
-    source: Repository, reader: ObjectReader, target: Repository,
+    source: Repository, reader: ObjectReader, target: Repository?,
     counted: @escaping (Int) -> Void
   ) {
     self.source = source
@@ -167,7 +173,7 @@ private struct MissingObjects {
   mutating func add(_ tip: ObjectID) throws {
     var pending = [tip]
     while let id = pending.popLast() {
-      guard !seen.contains(id), !target.hasObject(id) else { continue }
+      guard !seen.contains(id), target?.hasObject(id) != true else { continue }
       let (kind, content) = try reader.object(id)
       switch kind {
       case .commit:
@@ -199,7 +205,7 @@ private struct MissingObjects {
 
   /// Records `id` as to be sent unless already seen or held by the target.
   private mutating func take(_ id: ObjectID) -> Bool {
-    guard seen.insert(id).inserted, !target.hasObject(id) else { return false }
+    guard seen.insert(id).inserted, target?.hasObject(id) != true else { return false }
     objects.append(id)
     if objects.count % 4096 == 0 { counted(objects.count) }
     return true
