@@ -26,6 +26,7 @@ struct PendingObject: Sendable {
 /// only needs each entry to be a valid zlib stream.
 final class PackCompressionLane: @unchecked Sendable {
   private let compressor: OpaquePointer
+  private let small = SmallObjectDeflater()
   private var buffer: UnsafeMutableRawPointer
   private var capacity: Int
   /// Bytes of finished entries in the buffer.
@@ -64,17 +65,22 @@ final class PackCompressionLane: @unchecked Sendable {
     crcs.removeAll(keepingCapacity: true)
     for object in objects {
       object.content.withUnsafeBytes { content in
-        let bound = libdeflate_zlib_compress_bound(compressor, content.count)
+        let isSmall = content.count <= SmallObjectDeflater.maximumSize
+        let bound =
+          isSmall
+          ? SmallObjectDeflater.bound(content.count)
+          : libdeflate_zlib_compress_bound(compressor, content.count)
         reserve(used + maximumHeaderSize + bound)
         let start = used
         used += writeEntryHeader(type: object.kind.packType, size: content.count, at: buffer + used)
-        // An empty array may have no storage; libdeflate reads nothing then, but wants a
-        // pointer.
-        let source = content.baseAddress ?? UnsafeRawPointer(buffer)
-        let written = libdeflate_zlib_compress(
-          compressor, source, content.count, buffer + used, bound)
-        precondition(written > 0, "libdeflate output exceeded its own bound")
-        used += written
+        if isSmall {
+          used += small.compress(content, to: buffer + used)
+        } else {
+          let written = libdeflate_zlib_compress(
+            compressor, content.baseAddress, content.count, buffer + used, bound)
+          precondition(written > 0, "libdeflate output exceeded its own bound")
+          used += written
+        }
         entryStarts.append(start)
         crcs.append(UInt32(libdeflate_crc32(0, buffer + start, used - start)))
       }
