@@ -222,6 +222,8 @@ final class ExportReaderTests: XCTestCase {
         }
       }
     }
+    // `scan`, with each record parsed as it comes, refuses the file with the same error.
+    try assertScanMatchesRead(path, chunkSizes: [ExportReader.defaultChunkSize, 1, 2, 7])
   }
 
   func assertExportError(

@@ -39,7 +39,7 @@ public struct ExportReader {
     var parser = try ExportStreamParser(
       input: ByteChunkReader(path: path, chunkSize: chunkSize, progress: progress))
     defer { parser.release() }
-    try parser.run(BuildValues.self, visit)
+    try parser.run(ParsedRecords<BuildValues>.self, visit)
   }
 
   /// Checks the whole file as `read` would, without building any record: the fast way to
@@ -49,7 +49,7 @@ public struct ExportReader {
     let input = try ByteChunkReader(path: path, chunkSize: chunkSize, progress: progress)
     var parser = ExportStreamParser(input: input)
     defer { parser.release() }
-    try parser.run(ValidateOnly.self) { event in
+    try parser.run(ParsedRecords<ValidateOnly>.self) { event in
       switch event {
       case .sectionStart(let section): summary.sections.append(section)
       case .record(.annotations, _, _, _): summary.annotations += 1

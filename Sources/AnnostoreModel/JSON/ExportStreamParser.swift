@@ -1,7 +1,8 @@
 /// The grammar of an export's outer structure, driven over a `ByteChunkReader`.
 ///
-/// The top-level object and the section containers are read here byte by byte; each key
-/// and each record is handed to `ParserCore`, which reads it in place from the buffer. When
+/// The top-level object and the section containers are read here byte by byte; each key is
+/// handed to `ParserCore`, which reads it in place from the buffer, and each record to an
+/// `ExportRecordHandler` (which parses it with the core, or only finds where it ends). When
 /// the core reports that the buffer ended inside the value, the reader refills (keeping the
 /// unconsumed tail) and the core starts that value again.
 struct ExportStreamParser {
@@ -16,9 +17,9 @@ struct ExportStreamParser {
     core.release()
   }
 
-  /// Reads the whole file, calling `visit` for each event.
-  mutating func run<Mode: ParseMode>(
-    _ mode: Mode.Type, _ visit: (ExportEvent) throws -> Void
+  /// Reads the whole file, calling `visit` for each event; `Records` reads each record.
+  mutating func run<Records: ExportRecordHandler>(
+    _ records: Records.Type, _ visit: (Records.Event) throws -> Void
   ) throws {
     _ = try input.refill()
     if input.end == 0 {
@@ -68,9 +69,9 @@ struct ExportStreamParser {
         seen.append(section)
         try expectColon()
         if section.isRecordList {
-          try readRecordList(section, Mode.self, visit)
+          try readRecordList(section, Records.self, visit)
         } else {
-          try readValuesObject(Mode.self, visit)
+          try readValuesObject(Records.self, visit)
         }
         byte = try peek()
         if byte == 0x2C {
@@ -100,8 +101,8 @@ struct ExportStreamParser {
 
   // MARK: Sections
 
-  private mutating func readRecordList<Mode: ParseMode>(
-    _ section: ExportSection, _ mode: Mode.Type, _ visit: (ExportEvent) throws -> Void
+  private mutating func readRecordList<Records: ExportRecordHandler>(
+    _ section: ExportSection, _ records: Records.Type, _ visit: (Records.Event) throws -> Void
   ) throws {
     let pointer = "/" + section.rawValue
     var byte = try peek()
@@ -110,7 +111,7 @@ struct ExportStreamParser {
         byte, "\"\(section.rawValue)\" must be an array of objects", pointer: pointer)
     }
     input.start += 1
-    try visit(.sectionStart(section))
+    try visit(Records.sectionStart(section))
     byte = try peek()
     var index = 0
     if byte == 0x5D {
@@ -122,14 +123,9 @@ struct ExportStreamParser {
             byte, "each element of \"\(section.rawValue)\" must be an object",
             pointer: pointer + "/" + String(index))
         }
-        let location =
-          Mode.buildsValues
-          ? input.location(
-            ofBufferIndex: input.start, pointer: pointer + "/" + String(index))
-          : Self.unusedLocation
-        let value = try parseValue(
-          Mode.self, depth: 2, pointer: pointer + "/" + String(index))
-        try visit(.record(section, value, index: index, location: location))
+        let event = try Records.record(
+          section, index: index, key: nil, pointer: { pointer + "/" + String(index) }, in: &self)
+        try visit(event)
         index += 1
         byte = try peek()
         if byte == 0x2C {
@@ -149,11 +145,11 @@ struct ExportStreamParser {
             + " \(describe(byte))", at: input.start, pointer: pointer)
       }
     }
-    try visit(.sectionEnd(section))
+    try visit(Records.sectionEnd(section))
   }
 
-  private mutating func readValuesObject<Mode: ParseMode>(
-    _ mode: Mode.Type, _ visit: (ExportEvent) throws -> Void
+  private mutating func readValuesObject<Records: ExportRecordHandler>(
+    _ records: Records.Type, _ visit: (Records.Event) throws -> Void
   ) throws {
     let section = ExportSection.annotationPropertyValues
     let pointer = "/" + section.rawValue
@@ -162,7 +158,7 @@ struct ExportStreamParser {
       try refuseWrongType(byte, "\"\(section.rawValue)\" must be an object", pointer: pointer)
     }
     input.start += 1
-    try visit(.sectionStart(section))
+    try visit(Records.sectionStart(section))
     var seenIds = Set<KeyDigest>()
     byte = try peek()
     if byte == 0x7D {
@@ -176,8 +172,6 @@ struct ExportStreamParser {
         }
         let keyStart = input.absoluteOffset
         let annotationId = try parseString(pointer: pointer)
-        let memberPointer =
-          Mode.buildsValues ? pointer + "/" + JSONPointer.escape(annotationId) : ""
         guard seenIds.insert(KeyDigest(annotationId)).inserted else {
           throw error(
             "duplicate key \(ParserCore.quoted(annotationId))", atAbsolute: keyStart,
@@ -191,13 +185,10 @@ struct ExportStreamParser {
             "the values of annotation \(ParserCore.quoted(annotationId)) must be an object",
             pointer: pointer + "/" + JSONPointer.escape(annotationId))
         }
-        let location =
-          Mode.buildsValues
-          ? input.location(ofBufferIndex: input.start, pointer: memberPointer)
-          : Self.unusedLocation
-        let value = try parseValue(
-          Mode.self, depth: 2, pointer: pointer + "/" + JSONPointer.escape(annotationId))
-        try visit(.values(annotationId: annotationId, value, location: location))
+        let event = try Records.record(
+          section, index: 0, key: annotationId,
+          pointer: { pointer + "/" + JSONPointer.escape(annotationId) }, in: &self)
+        try visit(event)
         byte = try peek()
         if byte == 0x2C {
           input.start += 1
@@ -216,7 +207,7 @@ struct ExportStreamParser {
             + " \(describe(byte))", at: input.start, pointer: pointer)
       }
     }
-    try visit(.sectionEnd(section))
+    try visit(Records.sectionEnd(section))
   }
 
   /// Throws "`message`, not an object" for a value of the wrong type, or the parser's error
@@ -293,7 +284,8 @@ struct ExportStreamParser {
     }
   }
 
-  private mutating func parseValue<Mode: ParseMode>(
+  /// Parses the value at `input.start` (refilling as needed) and leaves `start` after it.
+  mutating func parseValue<Mode: ParseMode>(
     _ mode: Mode.Type, depth: Int, pointer: @autoclosure () -> String
   ) throws -> JSONValue {
     try withCore(pointer: pointer) { core throws(ParseFailure) in
@@ -326,7 +318,7 @@ struct ExportStreamParser {
   }
 
   /// A `JSONError` at buffer index `index`.
-  private func error(_ message: String, at index: Int, pointer: String = "") -> JSONError {
+  func error(_ message: String, at index: Int, pointer: String = "") -> JSONError {
     JSONError(message, at: input.location(ofBufferIndex: index, pointer: pointer))
   }
 

@@ -4,9 +4,10 @@
 /// Locations are what make an error in a 700 MB export actionable: the line and column open
 /// the file at the right place, the pointer (`/annotations/12/coordinates/3`) names the record.
 public struct JSONLocation: Sendable, Equatable, CustomStringConvertible {
-  /// 1-based line number (lines end at `\n`).
+  /// 1-based line number (lines end at `\n`); 0 when not known (an error found by parsing a
+  /// part of a file, see `JSONRecordParser`).
   public var line: Int
-  /// 1-based column, counted in bytes from the start of the line.
+  /// 1-based column, counted in bytes from the start of the line; 0 when not known.
   public var column: Int
   /// 0-based byte offset from the start of the input.
   public var offset: Int
@@ -20,9 +21,10 @@ public struct JSONLocation: Sendable, Equatable, CustomStringConvertible {
     self.pointer = pointer
   }
 
+  /// "`pointer` (line L, column C)", or "byte N" in place of the line when it is not known.
   public var description: String {
-    pointer.isEmpty
-      ? "line \(line), column \(column)" : "\(pointer) (line \(line), column \(column))"
+    let place = line > 0 ? "line \(line), column \(column)" : "byte \(offset)"
+    return pointer.isEmpty ? place : "\(pointer) (\(place))"
   }
 }
 
