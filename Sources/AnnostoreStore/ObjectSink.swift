@@ -4,7 +4,7 @@ import AnnostoreGit
 /// store is known to hold already (so unchanged blobs and trees are never rewritten).
 final class ObjectSink {
   private let pack: PackWriter
-  private var existing: Set<ObjectID> = []
+  private var existing = ObjectIDSet()
 
   init(repository: Repository) throws {
     do {
@@ -30,13 +30,18 @@ final class ObjectSink {
 
   /// Stores an object whose id the caller computed.
   func store(_ kind: ObjectKind, _ content: [UInt8], id: ObjectID) throws {
+    try content.withUnsafeBytes { try store(kind, bytes: $0, id: id) }
+  }
+
+  /// Stores an object (copying its bytes) whose id the caller computed. The pack writer
+  /// keeps each id once.
+  func store(_ kind: ObjectKind, bytes content: UnsafeRawBufferPointer, id: ObjectID) throws {
     guard !existing.contains(id) else { return }
     do {
-      try pack.add(kind, content, id: id)
+      try pack.add(kind, bytes: content, id: id)
     } catch let error as GitError {
       throw AnnostoreError.git(error, doing: "writing objects")
     }
-    existing.insert(id)
   }
 
   /// How many objects the pack will hold.

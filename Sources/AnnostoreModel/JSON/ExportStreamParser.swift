@@ -159,7 +159,7 @@ struct ExportStreamParser {
     }
     input.start += 1
     try visit(Records.sectionStart(section))
-    var seenIds = Set<KeyDigest>()
+    var seenIds = KeyDigestSet()
     byte = try peek()
     if byte == 0x7D {
       input.start += 1
@@ -172,7 +172,7 @@ struct ExportStreamParser {
         }
         let keyStart = input.absoluteOffset
         let annotationId = try parseString(pointer: pointer)
-        guard seenIds.insert(KeyDigest(annotationId)).inserted else {
+        guard seenIds.insert(KeyDigest(annotationId)) else {
           throw error(
             "duplicate key \(ParserCore.quoted(annotationId))", atAbsolute: keyStart,
             pointer: pointer + "/" + JSONPointer.escape(annotationId))
@@ -337,6 +337,11 @@ struct KeyDigest: Hashable {
   var first: Int
   var second: Int
 
+  init(first: Int, second: Int) {
+    self.first = first
+    self.second = second
+  }
+
   init(_ key: String) {
     var key = key
     (first, second) = key.withUTF8 { bytes in
@@ -348,5 +353,42 @@ struct KeyDigest: Hashable {
       secondHasher.combine(bytes: UnsafeRawBufferPointer(bytes))
       return (firstHasher.finalize(), secondHasher.finalize())
     }
+  }
+}
+
+/// A set of key digests: open addressing on the digest's own bits (already hashed), with no
+/// further hashing and no allocation per member. Holds a million digests in 32 MB.
+struct KeyDigestSet {
+  private var slots: [KeyDigest]
+  private var used: [Bool]
+  private var count = 0
+
+  init() {
+    slots = [KeyDigest](repeating: KeyDigest(first: 0, second: 0), count: 1024)
+    used = [Bool](repeating: false, count: 1024)
+  }
+
+  /// Adds `digest`; false when it was already there.
+  mutating func insert(_ digest: KeyDigest) -> Bool {
+    if (count + 1) * 2 > slots.count { grow() }
+    let mask = slots.count - 1
+    var index = digest.first & mask
+    while used[index] {
+      if slots[index] == digest { return false }
+      index = (index + 1) & mask
+    }
+    used[index] = true
+    slots[index] = digest
+    count += 1
+    return true
+  }
+
+  private mutating func grow() {
+    let oldSlots = slots
+    let oldUsed = used
+    slots = [KeyDigest](repeating: KeyDigest(first: 0, second: 0), count: oldSlots.count * 2)
+    used = [Bool](repeating: false, count: oldSlots.count * 2)
+    count = 0
+    for index in oldSlots.indices where oldUsed[index] { _ = insert(oldSlots[index]) }
   }
 }

@@ -10,11 +10,32 @@ struct SnapshotTree {
   var changed: Bool
   /// What changed, for the user (`commit` is still nil).
   var report: SnapshotReport
+  /// The ingest index of the new dataset tree, to write once the tree is in the store
+  /// (nil when the one in place is still right).
+  var cache: DatasetCache?
+}
+
+/// The ingest index of a dataset tree, ready to be written.
+struct DatasetCache {
+  let dataset: String
+  let tree: ObjectID
+  let kinds: [KindAssembly]
+
+  /// Writes it beside the repository at `storePath` (failures only cost speed later).
+  func write(storePath: String) {
+    IngestIndex.write(
+      storePath: storePath, dataset: dataset, tree: tree, kinds: kinds.map(\.indexSource))
+  }
 }
 
 /// Builds the tree of "revision `base` with dataset D set to this export": the parts the
 /// export carries replace D's, the others are kept, dangling references are dropped. Writes
 /// new blobs and trees into a sink; commits, installs and moves no ref (its callers do).
+///
+/// The previous records come from the dataset's ingest index when it describes the base
+/// revision's dataset tree: records whose bytes are unchanged are then recognised without
+/// being parsed, and only shards that changed get new trees. Without it they come from the
+/// base revision's trees.
 struct SnapshotBuilder {
   let repository: Repository
   let sink: ObjectSink
@@ -26,57 +47,174 @@ struct SnapshotBuilder {
     let oldRoot = try base.map { try reader.rootTree(of: $0) }
     let oldDatasets = try oldRoot.map { try reader.datasets(inRoot: $0) } ?? [:]
     let oldDataset = oldDatasets[dataset]
-    var old: [RecordKind: [String: ObjectID]] = [:]
-    if let oldDataset {
-      for kind in RecordKind.allCases {
-        old[kind] = try reader.records(of: kind, in: oldDataset, trees: sink)
-      }
-    }
+    let (old, fromIndex) = try previousRecords(of: oldDataset, dataset: dataset)
 
-    let ingested = try ExportIngest(file: file, sink: sink, previous: old).run(
+    let ingested = try ExportIngest(file: file, sink: sink, old: old, digests: true).run(
       progress: progress)
-
-    var new: [RecordKind: [String: ObjectID]] = [:]
-    for kind in RecordKind.allCases {
-      new[kind] = ingested.carries(kind) ? ingested.records[kind] ?? [:] : old[kind] ?? [:]
+    var kinds = RecordKind.allCases.map { kind in
+      KindAssembly(
+        kind: kind, old: old[kind.position],
+        ingested: ingested.carries(kind) ? ingested.kinds[kind.position] : nil,
+        incremental: fromIndex)
     }
-    let references = try ReferenceCheck(reader: reader).prune(
-      &new, old: old, ingested: ingested)
+    if let failure = Self.firstFailure(ingested.failure, &kinds) {
+      throw failure.error(file: file)
+    }
+    try Self.assemble(&kinds, sink: sink, reader: reader)
 
     let datasetDocument = Self.updatedDatasetDocument(
       try oldDataset.flatMap { try reader.datasetDocument($0) }, name: dataset,
       nimbusDatasetId: ingested.nimbusDatasetId)
-    let root = try assembleRoot(
-      dataset: dataset, document: datasetDocument, records: new, otherDatasets: oldDatasets)
+    let (root, datasetTree) = try assembleRoot(
+      dataset: dataset, document: datasetDocument,
+      trees: kinds.map { ($0.kind, $0.tree) }, otherDatasets: oldDatasets)
 
     var report = SnapshotReport(
       dataset: dataset, commit: nil, parent: base?.description,
       sectionsRead: RecordKind.allCases.filter { ingested.carries($0) }, changes: [:],
-      droppedValues: references.droppedValues, droppedConnections: references.droppedConnections,
+      droppedValues: kinds[RecordKind.values.position].droppedCount,
+      droppedConnections: kinds[RecordKind.connections.position].droppedCount,
       newObjects: 0)
-    for kind in RecordKind.allCases {
-      report.changes[kind] = KindChange.between(old[kind] ?? [:], new[kind] ?? [:])
+    var allRecognised = fromIndex
+    for assembly in kinds {
+      report.changes[assembly.kind] = assembly.change
+      if assembly.carried && assembly.misses.count > 0 { allRecognised = false }
     }
-    return SnapshotTree(root: root, changed: root != oldRoot, report: report)
+    let cache =
+      allRecognised && datasetTree == oldDataset?.tree
+      ? nil : DatasetCache(dataset: dataset, tree: datasetTree, kinds: kinds)
+    return SnapshotTree(root: root, changed: root != oldRoot, report: report, cache: cache)
   }
 
-  /// The root tree with `dataset` holding `records`, the other datasets as they were.
+  /// The records of the dataset in the base revision: from its ingest index when that
+  /// describes this very tree (and its kinds' trees), else read from the trees.
+  private func previousRecords(of dataset: DatasetTrees?, dataset name: String) throws
+    -> (kinds: [KindState], fromIndex: Bool)
+  {
+    guard let dataset else {
+      return (
+        RecordKind.allCases.map { kind in
+          var state = KindState(kind: kind)
+          state.groupByShard()
+          return state
+        }, true
+      )
+    }
+    if let indexed = IngestIndex.load(
+      storePath: repository.path, dataset: name, tree: dataset.tree),
+      RecordKind.allCases.allSatisfy({ indexed[$0]?.tree == dataset.tree(of: $0) })
+    {
+      return (RecordKind.allCases.map { indexed[$0]! }, true)
+    }
+    return (
+      try RecordKind.allCases.map {
+        try KindState.read($0, of: dataset, repository: repository)
+      }, false
+    )
+  }
+
+  /// The problem to report: the earliest in the file of the reader's first failure and the
+  /// first duplicate id among the records before it.
+  static func firstFailure(_ failure: IngestFailure?, _ kinds: inout [KindAssembly])
+    -> IngestFailure?
+  {
+    var first = failure
+    for index in kinds.indices {
+      if let duplicate = kinds[index].firstDuplicate(),
+        first.map({ duplicate.offset < $0.offset }) ?? true
+      {
+        first = duplicate
+      }
+    }
+    return first
+  }
+
+  /// Assembles every kind: annotations first, then the kinds that refer to them.
+  static func assemble(
+    _ kinds: inout [KindAssembly], sink: ObjectSink?, reader: RevisionReader?,
+    pruneReferences: Bool = true
+  ) throws {
+    let annotationsAt = RecordKind.annotations.position
+    try kinds[annotationsAt].assemble(sink: sink)
+    try kinds[RecordKind.properties.position].assemble(sink: sink)
+    let annotations = kinds[annotationsAt]
+    let oldAnnotationsEmpty = annotations.old.count == 0
+
+    // Values: an annotation's values share its shard; look again where one is gone.
+    var values = kinds[RecordKind.values.position]
+    if pruneReferences {
+      for shard in 0..<values.dirty.count where annotations.hasRemoval(inShard: shard) {
+        values.markDirty(shard)
+      }
+    }
+    try annotations.withNames { annotationNames in
+      try values.assemble(
+        sink: sink,
+        keep: pruneReferences
+          ? { item, shard, names in
+            annotations.contains(names(item), inShard: shard, annotationNames)
+          } : nil)
+    }
+    kinds[RecordKind.values.position] = values
+
+    // Connections: look again at those with an end that is gone.
+    var connections = kinds[RecordKind.connections.position]
+    let checkKept = annotations.removedAny || oldAnnotationsEmpty
+    if pruneReferences && checkKept {
+      for item in 0..<Int32(connections.items.count) where connections.items[Int(item)] >= 0 {
+        guard let ends = connections.ends(item) else {
+          connections.markDirty(connections.shard(item))
+          continue
+        }
+        if oldAnnotationsEmpty || annotations.hasRemoval(inShard: ends.parentShard)
+          || annotations.hasRemoval(inShard: ends.childShard)
+        {
+          connections.markDirty(connections.shard(item))
+        }
+      }
+    }
+    let known = connections
+    try annotations.withNames { annotationNames in
+      func exists(_ id: String, _ shard: Int) -> Bool {
+        var id = id
+        return id.withUTF8 { annotations.contains($0, inShard: shard, annotationNames) }
+      }
+      try connections.assemble(
+        sink: sink,
+        keep: pruneReferences
+          ? { item, _, _ in
+            if let ends = known.ends(item) {
+              return exists(ends.parent, ends.parentShard) && exists(ends.child, ends.childShard)
+            }
+            // An old connection whose ends the index does not know: read it.
+            guard checkKept, let reader,
+              let ends = NimbusDocuments.connectionEnds(try reader.document(known.blob(item)))
+            else { return true }
+            return exists(ends.parent, Int(Shard.of(ends.parent)))
+              && exists(ends.child, Int(Shard.of(ends.child)))
+          } : nil)
+    }
+    kinds[RecordKind.connections.position] = connections
+  }
+
+  /// The root tree with `dataset` holding the kinds' `trees`, the other datasets as they
+  /// were; also returns the dataset's tree.
   func assembleRoot(
-    dataset: String, document: JSONValue, records: [RecordKind: [String: ObjectID]],
+    dataset: String, document: JSONValue, trees: [(RecordKind, ObjectID?)],
     otherDatasets: [String: DatasetTrees]
-  ) throws -> ObjectID {
+  ) throws -> (root: ObjectID, dataset: ObjectID) {
     let assembler = TreeAssembler(sink: sink)
     var datasetEntries = [
       TreeEntry(
         name: StoreLayout.datasetFile,
         id: try sink.store(.blob, CanonicalJSON.fileBytes(document)), isTree: false)
     ]
-    for kind in RecordKind.allCases {
-      if let tree = try assembler.recordTree(records[kind] ?? [:], sharded: kind.isSharded) {
-        datasetEntries.append(TreeEntry(name: kind.directory, id: tree, isTree: true))
-      }
+    for (kind, tree) in trees {
+      if let tree { datasetEntries.append(TreeEntry(name: kind.directory, id: tree, isTree: true)) }
     }
-    let datasetTree = try assembler.tree(datasetEntries)
+    guard let datasetTree = try assembler.tree(datasetEntries) else {
+      throw AnnostoreError(.other, "internal error: the dataset has no tree")
+    }
     var datasetsEntries = otherDatasets.values.map {
       TreeEntry(name: $0.name, id: $0.tree, isTree: true)
     }
@@ -90,7 +228,7 @@ struct SnapshotBuilder {
     guard let root = try assembler.tree(rootEntries) else {
       throw AnnostoreError(.other, "internal error: the new revision has no tree")
     }
-    return root
+    return (root, datasetTree)
   }
 
   /// The dataset's record with its name and NimbusImage id brought up to date; every

@@ -39,7 +39,10 @@ extension Store {
     let snapshot = try SnapshotBuilder(repository: repository, sink: sink).build(
       file: request.file, dataset: request.dataset, onto: parent, progress: progress)
     var report = snapshot.report
-    if !snapshot.changed { return report }
+    if !snapshot.changed {
+      snapshot.cache?.write(storePath: path)
+      return report
+    }
 
     let signature = (request.author ?? Identity.fromEnvironment()).signatureNow()
     let message = request.message ?? "Record \(request.file) into \(request.dataset)"
@@ -58,6 +61,7 @@ extension Store {
       throw AnnostoreError.git(error, doing: "moving the branch")
     }
     report.commit = commit.description
+    snapshot.cache?.write(storePath: path)
     return report
   }
 }
