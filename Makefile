@@ -32,7 +32,7 @@ unit-test: test-deps
 
 e2e-test: test-deps
 	$(SWIFT) build
-	ANNOSTORE_BIN=$(CURDIR)/$(DEBUG_BIN) $(PYTHON) -m pytest -q Tests/e2e
+	ANNOSTORE_BIN=$(CURDIR)/$(DEBUG_BIN) $(PYTHON) -m pytest -q Tests/e2e Tests/tools
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

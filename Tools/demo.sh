@@ -18,7 +18,12 @@ step -C "$store" commit "$fixtures/sample-export.json" --dataset hela -m "first 
 step -C "$store" commit "$fixtures/sample-export-v2.json" --dataset hela -m "after re-segmentation"
 step -C "$store" commit "$fixtures/sample-export-v2.json" --dataset hela -m "same file again"
 step -C "$store" log
-step -C "$store" export json --dataset hela --rev HEAD~1 -o "$out/back.json"
+step -C "$store" diff HEAD~1 HEAD --dataset hela
+step -C "$store" diff HEAD~1 HEAD --dataset hela --format stat
+step -C "$store" tag first-segmentation HEAD~1 -m "figure 2"
+step -C "$store" export json --dataset hela --rev first-segmentation -o "$out/back.json"
+step -C "$store" export csv --dataset hela --preview 3
+step -C "$store" export csv --dataset hela --rev first-segmentation --tsv --undefined NA --sanitize -o "$out/first.tsv"
 step -C "$store" status
 step -C "$store" verify
 printf '\n$ git -C %s log --oneline --stat -1 | tail -4   # plain git reads the store too\n' "$store"

@@ -54,7 +54,7 @@ except ImportError:  # same bytes for this data, only slower
 NUCLEUS_SHARE = 0.7
 VALUES_SHARE = 0.97
 IMAGE_SIZE = 2048.0
-EXTRA_TAGS = ("dividing", "edge", "mitotic", "out of focus")
+CURATION_TAGS = ("dividing", "edge", "mitotic", "out of focus")
 PHASES = ("G1", "S", "G2", "M")
 AUTOMATIC = "A Connection -- automatic"
 MANUAL = "Spot to nucleus"
@@ -239,14 +239,14 @@ class Dataset:
             doc["name"] = rng.choice(("Cell %d", 'Cell %d, "bright"', "Zelle µ%d")) % rng.randint(1, 9999)
         if rng.random() < 0.02:
             # NimbusImage's "random colour" action does not zero-pad.
-            doc["color"] = "#%06X" % rng.getrandbits(24) if rng.random() < 0.8 else "#%x" % rng.getrandbits(20)
+            doc["color"] = f"#{rng.randrange(1 << 24):06X}" if rng.random() < 0.8 else f"#{rng.randrange(1 << 20):x}"
 
     def _nucleus(self):
         rng = self.rng
         radius = rng.uniform(7.0, 20.0)
         cx, cy = (rng.uniform(radius + 5, IMAGE_SIZE - radius - 5) for _ in range(2))
-        extra = rng.randrange(1, len(EXTRA_TAGS) + 1) if rng.random() < 0.08 else 0
-        doc = {"_id": self.ids(), "tags": ["nucleus"] + ([EXTRA_TAGS[extra - 1]] if extra else []),
+        extra = rng.randrange(1, len(CURATION_TAGS) + 1) if rng.random() < 0.08 else 0
+        doc = {"_id": self.ids(), "tags": ["nucleus"] + ([CURATION_TAGS[extra - 1]] if extra else []),
                "shape": "polygon", "channel": 0,
                "location": {"XY": rng.randrange(self.planes["XY"]), "Z": rng.randrange(self.planes["Z"]),
                             "Time": rng.randrange(self.planes["Time"])},
@@ -293,7 +293,7 @@ class Dataset:
                "datasetId": self.dataset_id, "coordinates": [point]}
         self._decorate(doc)
         extra = self.nucleus_extra[parent]
-        parent_tags = ["nucleus"] + ([EXTRA_TAGS[extra - 1]] if extra else [])
+        parent_tags = ["nucleus"] + ([CURATION_TAGS[extra - 1]] if extra else [])
         connection = {"_id": self.ids(), "tags": parent_tags + doc["tags"] if manual else [],
                       "label": MANUAL if manual else AUTOMATIC, "parentId": self.nucleus_ids[parent],
                       "childId": doc["_id"], "datasetId": self.dataset_id}
@@ -407,7 +407,7 @@ class Reanalysis:
         action = self.rng.random()
         kind = ("move" if action < 0.4 else "retag" if action < 0.6 else "revalue" if action < 0.8
                 else "delete" if action < 0.9 else "neighbour")
-        if kind == "retag" and all(tag in doc["tags"] for tag in EXTRA_TAGS):
+        if kind == "retag" and all(tag in doc["tags"] for tag in CURATION_TAGS):
             return "move"
         if kind == "neighbour" and doc["shape"] != "polygon":
             return "move"
@@ -426,7 +426,7 @@ class Reanalysis:
                 self.changed["deleted"].append(annotation_id)
                 continue
             if kind == "retag":
-                doc["tags"] = doc["tags"] + [rng.choice([tag for tag in EXTRA_TAGS if tag not in doc["tags"]])]
+                doc["tags"] = doc["tags"] + [rng.choice([tag for tag in CURATION_TAGS if tag not in doc["tags"]])]
                 self.changed["retagged"].append(annotation_id)
             elif kind == "move":
                 dx, dy = rng.randint(-30, 30) / 10, rng.randint(1, 30) / 10 * rng.choice((-1, 1))

@@ -17,6 +17,8 @@ command -v git >/dev/null || need_apt+=(git)
 
 if [[ "${1:-}" == "--test" ]]; then
   command -v /usr/bin/time >/dev/null || need_apt+=(time)
+  # R reads annostore's CSV/TSV in the end-to-end tests (read.csv, read.delim).
+  command -v Rscript >/dev/null || need_apt+=(r-base-core)
 fi
 
 if ((${#need_apt[@]})); then
@@ -31,4 +33,7 @@ if [[ "${1:-}" == "--test" ]]; then
 import importlib.util, sys
 sys.exit(0 if all(importlib.util.find_spec(m) for m in ("pytest", "jsonschema")) else 1)
 PY
+  # pandas reads annostore's CSV/TSV in the end-to-end tests.
+  python3 -c 'import pandas' 2>/dev/null \
+    || python3 -m pip install -q --disable-pip-version-check pandas
 fi

@@ -20,6 +20,7 @@ struct Annostore: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       InitCommand.self, CommitCommand.self, LogCommand.self, StatusCommand.self,
-      ExportCommand.self, ValidateCommand.self, VerifyCommand.self,
+      ExportCommand.self, DatasetCommand.self, ValidateCommand.self, VerifyCommand.self,
+      DiffCommand.self, ShowCommand.self, TagCommand.self, TagsCommand.self, RestoreCommand.self,
     ])
 }

@@ -40,6 +40,11 @@ public enum CommandRunner {
       printError("annostore: \(error.message)")
       return ExitStatus.usage.rawValue
     } catch {
+      // `help` and `--help` arrive as an error from run(): print the help, exit 0.
+      if Annostore.exitCode(for: error) == .success {
+        print(Annostore.fullMessage(for: error))
+        return ExitStatus.success.rawValue
+      }
       printError("annostore: \(error)")
       return ExitStatus.failure.rawValue
     }

@@ -47,7 +47,9 @@ func git(
   process.currentDirectoryURL = URL(fileURLWithPath: scratch.path)
   var environment = [
     "PATH": "/usr/bin:/bin", "HOME": scratch.path, "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": "/dev/null", "LC_ALL": "C",
+    // A global config file that does not exist rather than /dev/null, which a busy machine
+    // has been seen to turn into a regular file with other processes' output in it.
+    "GIT_CONFIG_GLOBAL": "\(scratch.path)/.no-global-gitconfig", "LC_ALL": "C",
   ]
   environment.merge(extra) { _, new in new }
   process.environment = environment
@@ -64,12 +66,10 @@ func git(
   let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
   process.standardOutput = out
   process.standardError = err
-  if let stdin {
-    let inPath = try scratch.write(".in-\(id)", Array(stdin.utf8))
-    process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
-  } else {
-    process.standardInput = FileHandle.nullDevice
-  }
+  // An empty file rather than /dev/null when there is no input, for the same reason.
+  let inPath = try scratch.write(".in-\(id)", Array((stdin ?? "").utf8))
+  defer { try? FileManager.default.removeItem(atPath: inPath) }
+  process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
   try process.run()
   process.waitUntilExit()
   try out.close()

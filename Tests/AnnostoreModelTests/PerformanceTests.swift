@@ -61,14 +61,41 @@ final class PerformanceTests: XCTestCase {
         })
       XCTAssertEqual(summary.annotations, annotations)
 
+      var rawRecords = 0
+      var rawBytes = 0
+      report(
+        "scan only (ExportReader.scan, raw records)",
+        try Self.measure {
+          try ExportReader(path: path).scan { event in
+            if case .record(let record) = event {
+              rawRecords += 1
+              rawBytes += record.bytes.count
+            }
+          }
+        })
+      XCTAssertGreaterThan(rawBytes, bytes.count * 9 / 10)
+
+      let recordParser = JSONRecordParser()
+      report(
+        "scan + parse every record (JSONRecordParser)",
+        try Self.measure {
+          try ExportReader(path: path).scan { event in
+            if case .record(let record) = event { _ = try recordParser.parse(record) }
+          }
+        })
+
       var records = 0
       report(
         "read + parse into JSONValue",
         try Self.measure {
           try ExportReader(path: path).read { event in
-            if case .record = event { records += 1 }
+            switch event {
+            case .record, .values: records += 1
+            default: break
+            }
           }
         })
+      XCTAssertEqual(records, rawRecords)
 
       var output: [UInt8] = []
       output.reserveCapacity(1 << 16)

@@ -26,7 +26,7 @@ sys.path.insert(0, str(TOOLS))
 
 import canonical_json  # noqa: E402
 from export_reader import SECTIONS, VALUES  # noqa: E402
-from store_layout import Snapshot, dict_sections, shard  # noqa: E402
+from store_layout import Snapshot, dict_sections, shard, stored_document  # noqa: E402
 
 DATASET = "hela"
 SAMPLE = FIXTURES / "sample-export.json"
@@ -135,9 +135,11 @@ def schema_for_path(path):
     parts = path.split("/")
     if path == "annostore.json":
         return "annostore"
-    if len(parts) == 3 and parts[0] == "datasets" and parts[2] == "dataset.json":
+    if parts[0] == "datasets" and len(parts) == 3 and parts[2] == "dataset.json":
         return "dataset"
-    if len(parts) == 4 and parts[2] == "properties" or len(parts) == 6 and parts[2] in RECORD_SCHEMAS:
+    # properties/<id>.json; the other kinds are sharded: <kind>/<aa>/<bb>/<id>.json
+    depth = 4 if parts[2:3] == ["properties"] else 6
+    if parts[0] == "datasets" and len(parts) == depth and parts[2] in RECORD_SCHEMAS:
         return RECORD_SCHEMAS[parts[2]]
     raise AssertionError(f"{path} is not a path of the store layout")
 
@@ -146,7 +148,7 @@ def layout_problems(files, schemas):
     """Everything wrong with a store tree {path: bytes}: schema, canonical bytes, shard
     path, file name, dangling references."""
     problems = []
-    annotations = {p.rsplit("/", 1)[1][:-5] for p in files if p.split("/")[2:3] == ["annotations"]}
+    annotations = {(p.split("/")[1], p.rsplit("/", 1)[1][:-5]) for p in files if p.split("/")[2:3] == ["annotations"]}
     for path, data in sorted(files.items()):
         name = schema_for_path(path)
         value = json.loads(data)
@@ -162,7 +164,8 @@ def layout_problems(files, schemas):
                 problems.append(f"{path}: shard should be {shard(record_id)}")
             ends = [record_id] if name == "property-values" else []
             ends += [value.get(key) for key in ("parentId", "childId")] if name == "connection" else []
-            problems += [f"{path}: refers to missing annotation {end}" for end in ends if end not in annotations]
+            problems += [f"{path}: refers to missing annotation {end}"
+                         for end in ends if (parts[1], end) not in annotations]
     return problems
 
 
@@ -192,7 +195,7 @@ def meaning(export):
     parts = {}
     for section in SECTIONS[:3]:
         records = (as_floats(doc) for doc in export.get(section, []))
-        parts[section] = {doc["_id"]: doc for doc in (_with_underscore_id(doc) for doc in records)}
+        parts[section] = {doc["_id"]: doc for doc in map(stored_document, records)}
     annotations = parts["annotations"]
     parts["annotationConnections"] = {
         key: doc
@@ -203,13 +206,6 @@ def meaning(export):
         key: as_floats(values) for key, values in export.get(VALUES, {}).items() if key in annotations and values
     }
     return parts
-
-
-def _with_underscore_id(doc):
-    if "_id" not in doc and "id" in doc:
-        doc = dict(doc)
-        doc["_id"] = doc.pop("id")
-    return doc
 
 
 def raw_numbers(data):

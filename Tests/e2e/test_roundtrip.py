@@ -2,6 +2,8 @@
 bytes every time, equal in meaning to the input, in id order with canonical numbers."""
 
 import json
+import os
+import stat
 
 import pytest
 from e2e_support import ANNOTATIONS_ONLY, DATASET, LEGACY, SAMPLE, canonical_json, load, meaning, raw_numbers
@@ -76,3 +78,12 @@ def test_export_of_an_older_revision(run, new_store, tmp_path):
     newer = run(["-C", store, "export", "json", "--dataset", DATASET], binary=True).stdout
     assert meaning(json.loads(older)) == meaning(load(SAMPLE))
     assert meaning(json.loads(newer)) == meaning(edited)
+
+
+def test_export_to_a_device_writes_in_place(run, tmp_path):
+    """`-o /dev/null` must write to the device, never rename a file over it."""
+    store = tmp_path / "store"
+    run(["init", store])
+    run(["-C", store, "commit", SAMPLE, "--dataset", "hela"])
+    run(["-C", store, "export", "json", "-o", "/dev/null"])
+    assert os.path.exists("/dev/null") and stat.S_ISCHR(os.stat("/dev/null").st_mode)

@@ -62,7 +62,9 @@ def test_a_sound_store_verifies(run, sample_store):
 
 def test_a_corrupt_pack_fails(run, copy_store, sample_store):
     store = copy_store(sample_store)
-    pack = sorted((store / "objects" / "pack").glob("*.pack"))[0]
+    packs = sorted((store / "objects" / "pack").glob("*.pack"))
+    assert packs, "the store has no pack"
+    pack = packs[0]
     pack.chmod(0o644)
     data = bytearray(pack.read_bytes())
     data[len(data) // 2] ^= 0xFF

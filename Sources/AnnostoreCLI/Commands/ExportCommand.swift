@@ -4,6 +4,6 @@ import ArgumentParser
 struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
-    abstract: "Write a dataset out as NimbusImage JSON, from any revision.",
-    subcommands: [ExportJSONCommand.self])
+    abstract: "Write a dataset out as NimbusImage JSON or CSV, from any revision.",
+    subcommands: [ExportJSONCommand.self, ExportCSVCommand.self])
 }

@@ -15,6 +15,9 @@ struct LogCommand: ParsableCommand {
   @Option(help: "Only revisions that changed this dataset.")
   var dataset: String?
 
+  @Option(help: "Only revisions that changed this annotation or its values, with what changed.")
+  var annotation: String?
+
   @Option(name: .shortAndLong, help: "Show at most this many revisions.")
   var number: Int?
 
@@ -24,6 +27,13 @@ struct LogCommand: ParsableCommand {
   @OptionGroup var store: StoreOptions
 
   func run() throws {
+    if let annotation {
+      try AnnotationLog.run(
+        AnnotationHistoryRequest(
+          annotation: annotation, dataset: dataset, revision: revision, limit: number),
+        store: store.open(), json: json)
+      return
+    }
     let revisions = try store.open().history(from: revision, dataset: dataset, limit: number)
     if json {
       JSONOutput.print(.array(revisions.map(Self.json)))
@@ -45,12 +55,14 @@ struct LogCommand: ParsableCommand {
         print("Datasets: " + revision.datasetsChanged.joined(separator: ", "))
       }
       print("")
-      for line in revision.message.split(separator: "\n", omittingEmptySubsequences: false)
-        .reversed().drop(while: \.isEmpty).reversed()
-      {
-        print("    \(line)")
-      }
+      for line in Self.messageLines(revision.message) { print(line) }
     }
+  }
+
+  /// A commit message indented as git shows it, without trailing blank lines.
+  static func messageLines(_ message: String) -> [String] {
+    message.split(separator: "\n", omittingEmptySubsequences: false)
+      .reversed().drop(while: \.isEmpty).reversed().map { "    \($0)" }
   }
 
   static func json(_ revision: RevisionSummary) -> JSONValue {

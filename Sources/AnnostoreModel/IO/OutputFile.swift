@@ -7,6 +7,8 @@ public final class OutputFile {
   private let descriptor: Int32
   private let finalPath: String?
   private let temporaryPath: String?
+  /// Whether the descriptor was opened here and must be closed (not standard output).
+  private var ownsDescriptor = false
   private var buffer: [UInt8] = []
   private let capacity = 1 << 20
   private var finished = false
@@ -19,8 +21,25 @@ public final class OutputFile {
     buffer.reserveCapacity(capacity)
   }
 
-  /// A file at `path`, replaced only when `finish()` succeeds.
+  /// A file at `path`, replaced only when `finish()` succeeds. A path that names something
+  /// other than a regular file (`/dev/null`, `/dev/stdout`, a named pipe) is written to
+  /// directly: renaming a file over it would replace the device or pipe itself.
   public init(path: String) throws {
+    var status = stat()
+    if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG,
+      status.st_mode & S_IFMT != S_IFDIR
+    {
+      let descriptor = open(path, O_WRONLY)
+      guard descriptor >= 0 else {
+        throw OutputFileError(path: path, message: String(cString: strerror(errno)))
+      }
+      self.descriptor = descriptor
+      finalPath = nil
+      temporaryPath = nil
+      ownsDescriptor = true
+      buffer.reserveCapacity(capacity)
+      return
+    }
     let directory = (path as NSString).deletingLastPathComponent
     let base = (path as NSString).lastPathComponent
     let temporary =
@@ -32,6 +51,7 @@ public final class OutputFile {
     self.descriptor = descriptor
     finalPath = path
     temporaryPath = temporary
+    ownsDescriptor = true
     buffer.reserveCapacity(capacity)
   }
 
@@ -74,7 +94,13 @@ public final class OutputFile {
   public func finish() throws {
     try flush()
     finished = true
-    guard let finalPath, let temporaryPath else { return }
+    guard let finalPath, let temporaryPath else {
+      if ownsDescriptor {
+        ownsDescriptor = false
+        close(descriptor)
+      }
+      return
+    }
     guard fsync(descriptor) == 0, close(descriptor) == 0,
       rename(temporaryPath, finalPath) == 0
     else {
@@ -88,6 +114,8 @@ public final class OutputFile {
     if !finished, let temporaryPath {
       close(descriptor)
       unlink(temporaryPath)
+    } else if ownsDescriptor, temporaryPath == nil {
+      close(descriptor)
     }
   }
 }

@@ -5,10 +5,12 @@
 /// `annotationConnections`, `annotationProperties` (arrays of objects, one event per
 /// element) and `annotationPropertyValues` (an object, one event per member), in any order,
 /// each at most once. Everything inside is checked as strictly as `JSONParser` checks.
+/// `read` parses each record into a `JSONValue`, `validate` only checks it, and `scan`
+/// (in `ExportReader+Scan.swift`) hands over its raw bytes unparsed.
 /// Memory stays bounded by the largest single record: the reader keeps one buffer of
 /// `chunkSize` bytes that grows only when one record does not fit in it. (To refuse a
 /// repeated annotation id in `annotationPropertyValues` it also remembers a 128-bit digest
-/// of each id seen there, about 20 bytes per id.)
+/// of each id seen there, 21 to 43 bytes per id: `KeyDigestSet`.)
 public struct ExportReader {
   /// Bytes read per chunk unless told otherwise.
   public static let defaultChunkSize = 4 << 20

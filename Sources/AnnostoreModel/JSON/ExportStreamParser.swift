@@ -172,7 +172,7 @@ struct ExportStreamParser {
         }
         let keyStart = input.absoluteOffset
         let annotationId = try parseString(pointer: pointer)
-        guard seenIds.insert(KeyDigest(annotationId)) else {
+        guard seenIds.insert(annotationId) else {
           throw error(
             "duplicate key \(ParserCore.quoted(annotationId))", atAbsolute: keyStart,
             pointer: pointer + "/" + JSONPointer.escape(annotationId))
@@ -327,68 +327,5 @@ struct ExportStreamParser {
     -> JSONError
   {
     error(message, at: offset - input.bufferOffset, pointer: pointer)
-  }
-}
-
-/// A 128-bit keyed digest of a key's bytes: remembers the annotation ids of
-/// `annotationPropertyValues` (to refuse duplicates) in 16 bytes each instead of the ids.
-/// Two SipHash digests with different prefixes; a false match needs a 2^-128 coincidence.
-struct KeyDigest: Hashable {
-  var first: Int
-  var second: Int
-
-  init(first: Int, second: Int) {
-    self.first = first
-    self.second = second
-  }
-
-  init(_ key: String) {
-    var key = key
-    (first, second) = key.withUTF8 { bytes in
-      var firstHasher = Hasher()
-      var secondHasher = Hasher()
-      firstHasher.combine(0x5A5A)
-      secondHasher.combine(0xA5A5)
-      firstHasher.combine(bytes: UnsafeRawBufferPointer(bytes))
-      secondHasher.combine(bytes: UnsafeRawBufferPointer(bytes))
-      return (firstHasher.finalize(), secondHasher.finalize())
-    }
-  }
-}
-
-/// A set of key digests: open addressing on the digest's own bits (already hashed), with no
-/// further hashing and no allocation per member. Holds a million digests in 32 MB.
-struct KeyDigestSet {
-  private var slots: [KeyDigest]
-  private var used: [Bool]
-  private var count = 0
-
-  init() {
-    slots = [KeyDigest](repeating: KeyDigest(first: 0, second: 0), count: 1024)
-    used = [Bool](repeating: false, count: 1024)
-  }
-
-  /// Adds `digest`; false when it was already there.
-  mutating func insert(_ digest: KeyDigest) -> Bool {
-    if (count + 1) * 2 > slots.count { grow() }
-    let mask = slots.count - 1
-    var index = digest.first & mask
-    while used[index] {
-      if slots[index] == digest { return false }
-      index = (index + 1) & mask
-    }
-    used[index] = true
-    slots[index] = digest
-    count += 1
-    return true
-  }
-
-  private mutating func grow() {
-    let oldSlots = slots
-    let oldUsed = used
-    slots = [KeyDigest](repeating: KeyDigest(first: 0, second: 0), count: oldSlots.count * 2)
-    used = [Bool](repeating: false, count: oldSlots.count * 2)
-    count = 0
-    for index in oldSlots.indices where oldUsed[index] { _ = insert(oldSlots[index]) }
   }
 }

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `annostore dataset`: settings kept with a dataset.
+struct DatasetCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dataset",
+    abstract: "Change settings kept with a dataset (its listed property paths).",
+    subcommands: [DatasetSetListedPathsCommand.self])
+}

@@ -1,0 +1,145 @@
+/// Turns annotations into CSV lines exactly as NimbusImage's server does (FORMAT.md §4.3),
+/// with annostore's two documented deviations:
+/// - a cell or header name that NimbusImage would write unquoted although it holds the
+///   delimiter, a `"`, CR or LF (and a quoted header name holding a `"`, which NimbusImage
+///   does not double) is quoted per RFC 4180, so every reader sees the same row;
+/// - a cell whose value is an object is its canonical JSON (RFC 8785), where NimbusImage
+///   writes a Python `repr` that no CSV reader or JSON parser can take back.
+/// Every line ends with `\n`.
+public struct CSVLineEncoder: Sendable {
+  public let columns: CSVColumns
+  public let format: CSVFormat
+  private let cells: CSVCells
+  private let undefined: [UInt8]
+
+  public init(columns: CSVColumns, format: CSVFormat) {
+    self.columns = columns
+    self.format = format
+    cells = CSVCells(delimiter: format.delimiter.byte)
+    undefined = Array(format.undefinedValue.utf8)
+  }
+
+  /// Appends the header line.
+  public func appendHeader(into line: inout [UInt8]) {
+    for (index, column) in columns.columns.enumerated() {
+      if index > 0 { line.append(cells.delimiter) }
+      cells.append(column.name.utf8, quoted: column.quoted, into: &line)
+    }
+    line.append(UInt8(ascii: "\n"))
+  }
+
+  /// Appends the row of one annotation document, with its property values object (nil
+  /// when it has none).
+  public func appendRow(annotation: JSONValue, values: JSONValue?, into line: inout [UInt8]) {
+    appendFixedCells(annotation: annotation, into: &line)
+    appendPropertyCells(values: values, into: &line)
+    line.append(UInt8(ascii: "\n"))
+  }
+
+  /// Appends the eight fixed cells of a row (the first columns of every export), without
+  /// a delimiter after them. They depend on the annotation and the format only, so they
+  /// can be made before the property columns are known.
+  public func appendFixedCells(annotation: JSONValue, into line: inout [UInt8]) {
+    let fixed = FixedFields(annotation)
+    for (index, column) in columns.columns.prefix(CSVColumns.fixed.count).enumerated() {
+      if index > 0 { line.append(cells.delimiter) }
+      switch column.field {
+      case .id: cells.append(fixed.id.utf8, quoted: column.quoted, into: &line)
+      case .channel: appendNumber(fixed.channel, into: &line)
+      case .xy: appendNumber(fixed.xy + 1, into: &line)
+      case .z: appendNumber(fixed.z + 1, into: &line)
+      case .time: appendNumber(fixed.time + 1, into: &line)
+      case .tags: cells.append(fixed.tags.utf8, quoted: column.quoted, into: &line)
+      case .shape: cells.append(fixed.shape.utf8, quoted: column.quoted, into: &line)
+      case .name: cells.append(fixed.name.utf8, quoted: column.quoted, into: &line)
+      case .property: continue
+      }
+    }
+  }
+
+  /// Appends the property cells of a row, each after a delimiter, from the annotation's
+  /// values object (nil when it has none); no line end.
+  public func appendPropertyCells(values: JSONValue?, into line: inout [UInt8]) {
+    for column in columns.columns.dropFirst(CSVColumns.fixed.count) {
+      line.append(cells.delimiter)
+      if case .property(let path) = column.field {
+        appendValue(path.value(in: values), quoted: column.quoted, into: &line)
+      }
+    }
+  }
+
+  /// A numeric cell of a fixed column: never holds the delimiter or a quote.
+  private func appendNumber(_ number: Double, into line: inout [UInt8]) {
+    PythonFloat.appendCell(number, into: &line)
+  }
+
+  /// A property cell: undefined or null → `undefinedValue`; number → Python's format;
+  /// string → itself; object (or anything else) → canonical JSON.
+  private func appendValue(_ value: JSONValue?, quoted: Bool, into line: inout [UInt8]) {
+    switch value {
+    case nil, .null?:
+      cells.append(undefined, quoted: quoted, into: &line)
+    case .number(let number)?:
+      if quoted {
+        var text: [UInt8] = []
+        PythonFloat.appendCell(number, into: &text)
+        CSVCells.appendQuoted(text, into: &line)
+      } else {
+        PythonFloat.appendCell(number, into: &line)
+      }
+    case .string(let text)?:
+      cells.append(text.utf8, quoted: quoted, into: &line)
+    case let other?:
+      var text: [UInt8] = []
+      CanonicalJSON.encode(other, into: &text)
+      cells.append(text, quoted: quoted, into: &line)
+    }
+  }
+}
+
+/// The fixed cells of one annotation, read in one pass over its members.
+struct FixedFields {
+  var id = ""
+  var channel: Double = 0
+  var xy: Double = 0
+  var z: Double = 0
+  var time: Double = 0
+  var tags = ""
+  var shape = ""
+  var name = ""
+
+  init(_ annotation: JSONValue) {
+    guard case .object(let members) = annotation else { return }
+    for member in members {
+      switch member.key {
+      case "_id": id = Self.text(member.value)
+      case "channel": channel = member.value.numberValue ?? 0
+      case "shape": shape = Self.text(member.value)
+      case "name": name = Self.text(member.value)
+      case "tags":
+        if case .array(let elements) = member.value {
+          tags = elements.map(Self.text).joined(separator: ", ")
+        }
+      case "location":
+        xy = member.value["XY"]?.numberValue ?? 0
+        z = member.value["Z"]?.numberValue ?? 0
+        time = member.value["Time"]?.numberValue ?? 0
+      default: continue
+      }
+    }
+  }
+
+  /// A string as itself; null as empty; anything else (never in a checked document) as
+  /// canonical JSON.
+  static func text(_ value: JSONValue) -> String {
+    switch value {
+    case .string(let text): return text
+    case .null: return ""
+    case .number(let number): return PythonFloat.cell(number)
+    default:
+      var bytes: [UInt8] = []
+      CanonicalJSON.encode(value, into: &bytes)
+      return String(decoding: bytes, as: UTF8.self)
+    }
+  }
+}

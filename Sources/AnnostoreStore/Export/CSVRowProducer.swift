@@ -1,0 +1,223 @@
+import AnnostoreGit
+import AnnostoreModel
+import Dispatch
+import Foundation
+
+/// Reads, parses and encodes CSV rows on every core. Reading a blob (pack index lookup and
+/// inflate) and parsing it is most of an export's work, and rows are independent, so rows
+/// go in batches: each worker makes the lines of one contiguous slice of the batch with
+/// its own repository handle, and the slices are handed on in order. Memory stays bounded
+/// by the batch size, whatever the dataset's size.
+final class CSVRowProducer {
+  /// Rows per worker and batch.
+  static let sliceSize = 2048
+
+  private let pool: RepositoryPool
+
+  /// A producer over the store at `path` with `workers` threads (at least one).
+  init(storePath: String, workers: Int) throws {
+    var handles: [Repository] = []
+    for _ in 0..<max(1, workers) {
+      do {
+        handles.append(try Repository.open(at: storePath))
+      } catch let error as GitError {
+        throw AnnostoreError.git(error, doing: "opening the store for reading")
+      }
+    }
+    pool = RepositoryPool(handles)
+  }
+
+  /// How many threads to use: the cores there are, at most 8.
+  static var defaultWorkers: Int { min(8, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
+
+  /// Encodes the rows that pass `filter`, in order, and hands each batch's bytes and row
+  /// count to `emit`.
+  func encode(
+    _ rows: [CSVDatasetSource.Row], encoder: CSVLineEncoder, filter: CSVRowFilter,
+    emit: ([UInt8], Int) throws -> Void
+  ) throws {
+    try forEachSlice(count: rows.count) { range, reader in
+      var bytes: [UInt8] = []
+      bytes.reserveCapacity(range.count * 256)
+      var count = 0
+      for row in rows[range] {
+        let annotation = try reader.annotationFields(row.annotation)
+        guard filter.matches(annotation) else { continue }
+        let values = try row.values.map { try reader.document($0) }
+        encoder.appendRow(annotation: annotation, values: values, into: &bytes)
+        count += 1
+      }
+      return SliceOutput(bytes: bytes, count: count)
+    } merge: { output in
+      try emit(output.bytes, output.count)
+    }
+  }
+
+  /// NimbusImage's computed property paths over the values of `rows`, in row order.
+  func leafPaths(_ rows: [CSVDatasetSource.Row]) throws -> LeafPathCollector {
+    let total = LeafPathCollector()
+    try forEachSlice(count: rows.count) { range, reader in
+      let collector = LeafPathCollector()
+      for index in range {
+        guard let blob = rows[index].values else { continue }
+        collector.add(try reader.document(blob), ordinal: index)
+      }
+      return CollectorBox(collector)
+    } merge: { box in
+      total.merge(box.collector)
+    }
+    return total
+  }
+
+  /// The first pass of an export whose columns come from the values: reads every row's
+  /// values once for the computed paths and, for the rows that are `selected` (nil: all)
+  /// and pass `filter`, spools the fixed cells with the values' JSON. `fixedCells` makes
+  /// the fixed cells (its property columns are not used).
+  func spool(
+    _ rows: [CSVDatasetSource.Row], selected: Set<String>?, filter: CSVRowFilter,
+    fixedCells: CSVLineEncoder
+  ) throws -> (spool: CSVSpool, paths: LeafPathCollector, rows: Int) {
+    let spool = try CSVSpool()
+    let total = LeafPathCollector()
+    var count = 0
+    try forEachSlice(count: rows.count) { range, reader in
+      let collector = LeafPathCollector()
+      var records: [UInt8] = []
+      records.reserveCapacity(range.count * 256)
+      var fixed: [UInt8] = []
+      var kept = 0
+      for index in range {
+        let row = rows[index]
+        let valuesBytes = try row.values.map { try reader.bytes($0) }
+        if let valuesBytes {
+          collector.add(try reader.parse(valuesBytes, row.values!), ordinal: index)
+        }
+        if let selected, !selected.contains(row.id) { continue }
+        let annotation = try reader.annotationFields(row.annotation)
+        guard filter.matches(annotation) else { continue }
+        fixed.removeAll(keepingCapacity: true)
+        fixedCells.appendFixedCells(annotation: annotation, into: &fixed)
+        CSVSpool.appendRecord(fixed: fixed, values: valuesBytes, into: &records)
+        kept += 1
+      }
+      return SpoolPart(records: records, count: kept, collector: collector)
+    } merge: { part in
+      try spool.write(part.records)
+      total.merge(part.collector)
+      count += part.count
+    }
+    return (spool, total, count)
+  }
+
+  /// The second pass: the spooled rows, completed with their property cells, in order.
+  func encode(
+    _ spool: CSVSpool, encoder: CSVLineEncoder, emit: ([UInt8]) throws -> Void
+  ) throws {
+    while let (bytes, records) = try spool.nextRecords() {
+      try forEachSlice(count: records.count) { range, _ in
+        var lines: [UInt8] = []
+        lines.reserveCapacity(range.count * 256)
+        for (fixed, values) in records[range] {
+          lines.append(contentsOf: bytes[fixed])
+          let parsed: JSONValue?
+          if let values {
+            do {
+              parsed = try JSONParser.parse(Array(bytes[values]))
+            } catch {
+              throw AnnostoreError(.other, "internal error: spooled values unreadable: \(error)")
+            }
+          } else {
+            parsed = nil
+          }
+          encoder.appendPropertyCells(values: parsed, into: &lines)
+          lines.append(UInt8(ascii: "\n"))
+        }
+        return SliceOutput(bytes: lines, count: range.count)
+      } merge: { output in
+        try emit(output.bytes)
+      }
+    }
+  }
+
+  /// Runs `work` over consecutive slices of `0..<count` on the workers, and `merge` on the
+  /// results in slice order, one batch at a time.
+  private func forEachSlice<Output: Sendable>(
+    count: Int, work: @Sendable (Range<Int>, RevisionReader) throws -> Output,
+    merge: (Output) throws -> Void
+  ) throws {
+    let workers = pool.count
+    let batch = Self.sliceSize * workers
+    var start = 0
+    while start < count {
+      let end = min(count, start + batch)
+      let results = ResultSlots<Output>(count: workers)
+      let pool = self.pool
+      let first = start
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let lower = min(end, first + worker * Self.sliceSize)
+        let upper = min(end, lower + Self.sliceSize)
+        guard lower < upper else { return }
+        results.set(
+          worker,
+          Result {
+            try work(lower..<upper, RevisionReader(repository: pool.handle(worker)))
+          })
+      }
+      for worker in 0..<workers {
+        guard let result = results.get(worker) else { continue }
+        try merge(try result.get())
+      }
+      start = end
+    }
+  }
+}
+
+/// The lines one worker made from one slice.
+private struct SliceOutput: Sendable {
+  var bytes: [UInt8]
+  var count: Int
+}
+
+/// What one worker spooled from one slice, and the paths it saw.
+private struct SpoolPart: @unchecked Sendable {
+  var records: [UInt8]
+  var count: Int
+  /// Handed back to the merging thread, which alone touches it from then on.
+  var collector: LeafPathCollector
+}
+
+/// A collector handed from a worker back to the merging thread, which alone touches it
+/// from then on.
+private struct CollectorBox: @unchecked Sendable {
+  let collector: LeafPathCollector
+  init(_ collector: LeafPathCollector) { self.collector = collector }
+}
+
+/// One repository handle per worker. `concurrentPerform` runs each worker index on one
+/// thread at a time, and worker `i` only ever uses handle `i`, so no handle is shared
+/// between threads (libgit2's rule for repository objects).
+private final class RepositoryPool: @unchecked Sendable {
+  private let handles: [Repository]
+  init(_ handles: [Repository]) { self.handles = handles }
+  var count: Int { handles.count }
+  func handle(_ worker: Int) -> Repository { handles[worker] }
+}
+
+/// Per-worker result slots in memory of their own (not a Swift array, whose copy-on-write
+/// check would be shared): each worker writes only its own slot, and they are read only
+/// after `concurrentPerform` has returned.
+private final class ResultSlots<Output: Sendable>: @unchecked Sendable {
+  private let slots: UnsafeMutablePointer<Result<Output, any Error>?>
+  private let count: Int
+  init(count: Int) {
+    self.count = count
+    slots = .allocate(capacity: count)
+    slots.initialize(repeating: nil, count: count)
+  }
+  deinit {
+    slots.deinitialize(count: count)
+    slots.deallocate()
+  }
+  func set(_ index: Int, _ result: Result<Output, any Error>) { slots[index] = result }
+  func get(_ index: Int) -> Result<Output, any Error>? { slots[index] }
+}

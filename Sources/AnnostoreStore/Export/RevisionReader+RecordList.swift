@@ -1,0 +1,57 @@
+import AnnostoreGit
+import AnnostoreModel
+
+extension RevisionReader {
+  /// Calls `visit(id, blob)` for every record of one kind, in tree order, without building
+  /// a dictionary (the CSV export sorts a plain list instead).
+  func forEachRecord(
+    of kind: RecordKind, in dataset: DatasetTrees, _ visit: (String, ObjectID) throws -> Void
+  ) throws {
+    guard let top = dataset.tree(of: kind) else { return }
+    try walk(top, depth: kind.isSharded ? 2 : 0, visit)
+  }
+
+  /// Calls `visit(id, blob)` for every record under one shard tree, `depth` levels of
+  /// shard directories above the files.
+  func forEachRecord(
+    inShard tree: ObjectID, depth: Int, _ visit: (String, ObjectID) throws -> Void
+  ) throws {
+    try walk(tree, depth: depth, visit)
+  }
+
+  private func walk(
+    _ tree: ObjectID, depth: Int, _ visit: (String, ObjectID) throws -> Void
+  ) throws {
+    for entry in try repository.tree(tree) {
+      if depth > 0 {
+        if entry.isTree { try walk(entry.id, depth: depth - 1, visit) }
+      } else if !entry.isTree, let id = StoreLayout.id(fromFileName: entry.name) {
+        try visit(id, entry.id)
+      }
+    }
+  }
+
+  /// The bytes of a blob.
+  func bytes(_ id: ObjectID) throws -> [UInt8] {
+    try repository.blob(id)
+  }
+
+  /// Parses the bytes of blob `id`, as `document` does.
+  func parse(_ bytes: [UInt8], _ id: ObjectID) throws -> JSONValue {
+    do {
+      return try JSONParser.parse(bytes)
+    } catch {
+      throw AnnostoreError(
+        .storeDamaged, "object \(id) is not valid JSON: \(error)",
+        hint: "Run `annostore verify` to check the store.")
+    }
+  }
+
+  /// The members of an annotation a CSV row needs (see `AnnotationFields`), or the whole
+  /// document when it cannot be skimmed.
+  func annotationFields(_ id: ObjectID) throws -> JSONValue {
+    let bytes = try repository.blob(id)
+    if let fields = AnnotationFields.read(bytes) { return fields }
+    return try parse(bytes, id)
+  }
+}
