@@ -25,8 +25,9 @@ public enum ExportValidator {
       state.groupByShard()
       return state
     }
-    let ingested = try ExportIngest(file: file, sink: nil, old: empty, digests: false).run(
-      progress: progress)
+    let ingested = try ExportIngest(
+      file: file, sink: nil, previous: PreviousRecords(ready: empty), digests: false
+    ).run(progress: progress)
     var kinds = RecordKind.allCases.map { kind in
       KindAssembly(
         kind: kind, old: empty[kind.position],

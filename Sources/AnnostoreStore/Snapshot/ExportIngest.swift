@@ -14,6 +14,11 @@ struct IngestedKind {
   var misses = RecordColumns()
   /// For each old entry, the item that repeats it; -1 when none does.
   var hitItem: [Int32]
+  /// Property values that are an empty object (the same as none): not records, but their
+  /// annotation ids still may not repeat. Their ids, shards and offsets.
+  var emptyNames = NameHeap()
+  var emptyShards: [UInt16] = []
+  var emptyOffsets: [Int] = []
 
   init(oldCount: Int) {
     hitItem = [Int32](repeating: -1, count: oldCount)
@@ -47,6 +52,9 @@ struct IngestFailure: Sendable {
     case json(JSONError)
     /// A record that is not a valid document; `recordOffset` is where the record starts.
     case record(RecordError, recordOffset: Int)
+    /// A repeated key of `annotationPropertyValues` (`id`): the reader's own check says
+    /// where and how.
+    case repeatedValuesKey(String)
   }
 
   /// Where in the file the problem is (the record's start for record errors).
@@ -64,13 +72,26 @@ struct IngestFailure: Sendable {
     case .record(let error, let recordOffset):
       return AnnostoreError.badInput(
         file: file, error, line: try? reader.location(ofOffset: recordOffset))
+    case .repeatedValuesKey(let id):
+      // Nothing before it is wrong, so the reader's structural check stops right there.
+      do {
+        _ = try reader.validate()
+      } catch let error as JSONError {
+        return AnnostoreError.badInput(file: file, error)
+      } catch {}
+      return AnnostoreError(
+        .badInput,
+        "\(file): /annotationPropertyValues/\(JSONPointer.escape(id)): duplicate key \"\(id)\"",
+        hint: "Nothing was written. Fix the file (or export it again from NimbusImage) and retry.")
     }
   }
 
-  /// A duplicate id at the record `index` of `kind` (not values: their ids are keys, which
-  /// the reader refuses to repeat).
+  /// A duplicate id at the record `index` of `kind`, which starts at `offset`.
   static func duplicate(kind: RecordKind, id: String, index: Int, offset: Int) -> IngestFailure {
-    IngestFailure(
+    if kind == .values {
+      return IngestFailure(offset: offset, problem: .repeatedValuesKey(id))
+    }
+    return IngestFailure(
       offset: offset,
       problem: .record(
         RecordError(
@@ -89,18 +110,19 @@ struct ExportIngest {
   let file: String
   /// Where blobs go; nil to check the file only (no canonical form is made).
   let sink: ObjectSink?
-  /// The previous revision's records, by `RecordKind.position`.
-  let old: [KindState]
+  /// The previous revision's records (by `RecordKind.position`), possibly still loading.
+  let previous: PreviousRecords
   /// Whether to compute the digest of every record (to recognise it now, and next time).
   let digests: Bool
 
   private static let batchRecords = 2048
   private static let batchBytes = 1 << 20
-  private static let batchesInFlight = 3
+  /// Enough for the reading to run ahead while the previous records load.
+  private static let batchesInFlight = 16
 
   func run(progress: ((Int) -> Void)? = nil) throws -> IngestedExport {
-    var result = IngestedExport(kinds: old.map { IngestedKind(oldCount: $0.count) })
-    let context = IngestContext(old: old, encode: sink != nil, digests: digests)
+    var result = IngestedExport(kinds: [])
+    let context = IngestContext(previous: previous, encode: sink != nil, digests: digests)
     var inFlight: [IngestBatch] = []
     var sequence = 0
     var batch = IngestBatch(sequence: sequence)
@@ -125,7 +147,8 @@ struct ExportIngest {
     }
 
     do {
-      try ExportReader(path: file).scan(progress: progress) { event in
+      // Repeated annotation ids of the values are found with the other duplicates.
+      try ExportReader(path: file).scan(progress: progress, checkingValueKeys: false) { event in
         switch event {
         case .sectionStart(let section):
           result.sections.append(section)
@@ -152,6 +175,9 @@ struct ExportIngest {
     }
     if result.failure == nil { submit() }
     try mergeFinished(keeping: 0)
+    if result.kinds.isEmpty {
+      result.kinds = try previous.get().kinds.map { IngestedKind(oldCount: $0.count) }
+    }
     if result.failure == nil { result.failure = readerFailure }
     result.nimbusDatasetId = context.datasetId
     result.bytesRead = fileSize(file)
@@ -163,6 +189,8 @@ struct ExportIngest {
     _ batch: IngestBatch, into result: inout IngestedExport, context: IngestContext
   ) throws {
     guard result.failure == nil else { return }
+    let old = try previous.get().kinds
+    if result.kinds.isEmpty { result.kinds = old.map { IngestedKind(oldCount: $0.count) } }
     if let datasetId = batch.datasetId { context.offer(datasetId, batch: batch.sequence) }
     for (record, outcome) in zip(batch.records, batch.outcomes) {
       let position = record.kind.position
@@ -170,8 +198,10 @@ struct ExportIngest {
       case .failed(let failure):
         result.failure = failure
         return
-      case .empty:
-        continue
+      case .empty(let shard):
+        if let key = record.key { result.kinds[position].emptyNames.append(key) }
+        result.kinds[position].emptyShards.append(shard)
+        result.kinds[position].emptyOffsets.append(record.offset)
       case .hit(let entry):
         let item = Int32(result.kinds[position].items.count)
         if result.kinds[position].hitItem[Int(entry)] >= 0 {
@@ -228,16 +258,34 @@ final class OldRecords: Sendable {
 
 /// What every batch shares: the previous revision, the options, and the dataset id found.
 final class IngestContext: @unchecked Sendable {
-  let old: [OldRecords]
+  let previous: PreviousRecords
   let encode: Bool
   let digests: Bool
   private let lock = NSLock()
   private var found: (id: String, batch: Int)?
+  private var cachedOld: [OldRecords]?
 
-  init(old: [KindState], encode: Bool, digests: Bool) {
-    self.old = old.map(OldRecords.init)
+  init(previous: PreviousRecords, encode: Bool, digests: Bool) {
+    self.previous = previous
     self.encode = encode
     self.digests = digests
+  }
+
+  /// The previous records (waiting for them); nil when they could not be read (the reading
+  /// thread reports why).
+  func old() -> [OldRecords]? {
+    lock.lock()
+    if let cachedOld {
+      lock.unlock()
+      return cachedOld
+    }
+    lock.unlock()
+    guard let kinds = try? previous.get().kinds else { return nil }
+    let old = kinds.map(OldRecords.init)
+    lock.lock()
+    defer { lock.unlock() }
+    if cachedOld == nil { cachedOld = old }
+    return cachedOld
   }
 
   /// The NimbusImage dataset id of the first annotation that has one.
@@ -290,8 +338,8 @@ enum RecordOutcome {
   /// The record repeats an old entry exactly.
   case hit(Int32)
   case miss(MissedRecord)
-  /// Property values that are an empty object: the same as none.
-  case empty
+  /// Property values that are an empty object: the same as none (its id's shard).
+  case empty(UInt16)
   case failed(IngestFailure)
 }
 
@@ -345,6 +393,7 @@ final class IngestBatch: @unchecked Sendable {
 
   /// Handles every record (on a worker thread).
   func process(_ context: IngestContext) {
+    guard let old = context.old() else { return }
     let parser = JSONRecordParser()
     var guesses = [Int](repeating: -1, count: RecordKind.allCases.count)
     outcomes.reserveCapacity(records.count)
@@ -354,15 +403,15 @@ final class IngestBatch: @unchecked Sendable {
         section: record.section, index: record.index, key: record.key,
         bytes: UnsafeRawBufferPointer(start: bytes + record.start, count: record.count),
         offset: record.offset)
-      outcomes.append(handle(raw, record.kind, context, parser, &guesses))
+      outcomes.append(
+        handle(raw, record.kind, old[record.kind.position], context, parser, &guesses))
     }
   }
 
   private func handle(
-    _ raw: RawExportRecord, _ kind: RecordKind, _ context: IngestContext,
+    _ raw: RawExportRecord, _ kind: RecordKind, _ old: OldRecords, _ context: IngestContext,
     _ parser: JSONRecordParser, _ guesses: inout [Int]
   ) -> RecordOutcome {
-    let old = context.old[kind.position]
     var digest = RecordDigest.none
     if context.digests {
       digest = RecordDigest.of(kind: kind, key: raw.key, bytes: raw.bytes)
@@ -414,7 +463,7 @@ final class IngestBatch: @unchecked Sendable {
           throw RecordError("annotation id: \(problem)", at: raw.pointer)
         }
         guard let values = try NimbusDocuments.values(value, at: raw.pointer) else {
-          return .empty
+          return .empty(Shard.of(id))
         }
         document = values
       }

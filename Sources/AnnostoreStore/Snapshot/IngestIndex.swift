@@ -1,4 +1,6 @@
 import AnnostoreGit
+import Dispatch
+import Foundation
 
 #if canImport(Glibc)
   import Glibc
@@ -7,38 +9,48 @@ import AnnostoreGit
 #endif
 
 /// The ingest index of a dataset: a cache beside the repository
-/// (`<store>/annostore-cache/<dataset>.idx`) that describes one dataset tree record by
-/// record, so that the next commit of an export recognises unchanged records by a digest of
-/// their bytes instead of parsing them, and rebuilds only the trees of shards that changed.
+/// (`<store>/annostore-cache/<dataset>.<kind>.idx`, one file per kind of records) that
+/// describes one dataset tree record by record, so that the next commit of an export
+/// recognises unchanged records by a digest of their bytes instead of parsing them, and
+/// rebuilds only the trees of shards that changed.
 ///
 /// Like git's index it is derived data: safe to delete (the next commit reads the trees
-/// instead and writes a new one), ignored unless it describes exactly the dataset tree of
-/// the revision being committed onto, checked by a CRC-32, written to a temporary file and
-/// renamed into place. It is never needed for correctness.
+/// instead and writes a new one), ignored unless all four files describe exactly the
+/// dataset tree of the revision being committed onto, checked by a CRC-32, written to
+/// temporary files and renamed into place. It is never needed for correctness.
 ///
-/// Layout (little-endian): magic `ANNOIDX` + format byte, version, the dataset tree id, then
-/// for each kind (annotations, connections, properties, values): its record count, tree,
-/// sizes, and its columns (digests, blob ids, shards, name ends, names, connection end
-/// ends, end names, end shards, leaf trees, first-level trees, digest table); a CRC-32 of
-/// all of it last.
+/// Layout of a file (little-endian): magic `ANNOIDX` + format byte, version, kind, the
+/// dataset tree id, the kind's record count, tree and sizes, then its columns (digests,
+/// blob ids, shards, name ends, names, connection end ends, end names, end shards, leaf
+/// trees, first-level trees, digest table); a CRC-32 of all of it last.
 enum IngestIndex {
-  static let magic: [UInt8] = Array("ANNOIDX".utf8) + [1]
+  static let magic: [UInt8] = Array("ANNOIDX".utf8) + [2]
   /// Bumped whenever what a digest stands for changes (checks, canonical form, layout).
   static let version: UInt32 = 1
 
-  /// Where the index of `dataset` lives in the store at `storePath`.
-  static func path(storePath: String, dataset: String) -> String {
-    "\(storePath)/annostore-cache/\(dataset).idx"
+  /// Where the index of one kind of `dataset` lives in the store at `storePath`.
+  static func path(storePath: String, dataset: String, kind: RecordKind) -> String {
+    "\(storePath)/annostore-cache/\(dataset).\(kind.rawValue).idx"
   }
 
-  /// The kinds of `dataset` as the index describes them, or nil when there is no usable
-  /// index for the dataset tree `tree` (missing, of another tree, damaged, or of another
-  /// version).
-  static func load(storePath: String, dataset: String, tree: ObjectID) -> [RecordKind: KindState]? {
-    guard let file = MappedFile(path(storePath: storePath, dataset: dataset)) else { return nil }
+  /// The kinds of `dataset` as the index describes them (loaded in parallel), or nil when
+  /// there is no usable index for the dataset tree `tree` (a file missing, of another tree,
+  /// damaged, or of another version).
+  static func load(storePath: String, dataset: String, tree: ObjectID) -> [KindState]? {
+    let box = LoadedKinds()
+    let kinds = RecordKind.allCases
+    DispatchQueue.concurrentPerform(iterations: kinds.count) { position in
+      let kind = kinds[position]
+      box.set(position, load(path(storePath: storePath, dataset: dataset, kind: kind), kind, tree))
+    }
+    return box.all
+  }
+
+  private static func load(_ path: String, _ kind: RecordKind, _ tree: ObjectID) -> KindState? {
+    guard let file = MappedFile(path) else { return nil }
     defer { file.close() }
     let raw = file.bytes
-    guard raw.count > magic.count + 4 + 20 + 4 else { return nil }
+    guard raw.count > magic.count + 4 + 1 + 20 + 4 else { return nil }
     let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 4)])
     let stored = raw.loadUnaligned(fromByteOffset: raw.count - 4, as: UInt32.self)
     guard UInt32(littleEndian: stored) == Checksum.crc32(body) else { return nil }
@@ -46,13 +58,11 @@ enum IngestIndex {
     do {
       guard try reader.bytes(magic.count).elementsEqual(magic),
         try reader.integer(UInt32.self) == version,
+        try reader.integer(UInt8.self) == kind.tag,
         try reader.objectID() == tree
       else { return nil }
-      var kinds: [RecordKind: KindState] = [:]
-      for kind in RecordKind.allCases {
-        kinds[kind] = try readKind(kind, from: &reader)
-      }
-      return reader.isAtEnd ? kinds : nil
+      let state = try readKind(kind, from: &reader)
+      return reader.isAtEnd ? state : nil
     } catch {
       return nil
     }
@@ -60,7 +70,7 @@ enum IngestIndex {
 
   /// The records of one kind to write: `order` picks each one, in order, from `old`
   /// (>= 0) or from `new` (`~i`).
-  struct Source {
+  struct Source: Sendable {
     let kind: RecordKind
     let tree: ObjectID?
     let leaves: [ObjectID]
@@ -70,37 +80,34 @@ enum IngestIndex {
     let order: [Int32]
   }
 
-  /// Writes the index of `dataset` describing the dataset tree `tree`. Failures are
-  /// ignored (and leave no file): without an index the next commit is only slower.
+  /// Writes the index of `dataset` describing the dataset tree `tree` (the kinds in
+  /// parallel). Failures are ignored (and leave no file): without an index the next commit
+  /// is only slower.
   static func write(storePath: String, dataset: String, tree: ObjectID, kinds: [Source]) {
     let directory = "\(storePath)/annostore-cache"
     if access(directory, F_OK) != 0 { mkdir(directory, 0o755) }
-    let target = path(storePath: storePath, dataset: dataset)
-    let temporary = "\(target).tmp-\(getpid())"
-    guard let file = ChunkedFile(creating: temporary) else { return }
-    file.append(magic)
-    file.integer(version)
-    file.objectID(tree)
-    for kind in RecordKind.allCases {
-      if let source = kinds.first(where: { $0.kind == kind }) {
-        writeKind(source, to: file)
-      } else {
-        let empty = KindState(kind: kind)
-        writeKind(
-          Source(
-            kind: kind, tree: nil, leaves: empty.leaves, middles: empty.middles,
-            old: RecordColumns(),
-            new: RecordColumns(), order: []), to: file)
-      }
+    // The largest first, so that two cores finish together.
+    let sources = kinds.sorted { $0.order.count > $1.order.count }
+    DispatchQueue.concurrentPerform(iterations: sources.count) { position in
+      let source = sources[position]
+      let target = path(storePath: storePath, dataset: dataset, kind: source.kind)
+      let temporary = "\(target).tmp-\(getpid())"
+      guard let file = ChunkedFile(creating: temporary) else { return }
+      file.append(magic)
+      file.integer(version)
+      file.integer(source.kind.tag)
+      file.objectID(tree)
+      writeKind(source, to: file)
+      if file.finish() && rename(temporary, target) == 0 { return }
+      unlink(temporary)
     }
-    let complete = file.finish()
-    if complete && rename(temporary, target) == 0 { return }
-    unlink(temporary)
   }
 
   /// Removes the index of `dataset`.
   static func remove(storePath: String, dataset: String) {
-    unlink(path(storePath: storePath, dataset: dataset))
+    for kind in RecordKind.allCases {
+      unlink(path(storePath: storePath, dataset: dataset, kind: kind))
+    }
   }
 
   // MARK: Kinds
@@ -243,6 +250,26 @@ extension KindAssembly {
     return IngestIndex.Source(
       kind: kind, tree: tree, leaves: leaves, middles: middles, old: old.records, new: misses,
       order: order)
+  }
+}
+
+/// The kinds loaded by parallel workers.
+private final class LoadedKinds: @unchecked Sendable {
+  private let lock = NSLock()
+  private var kinds = [KindState?](repeating: nil, count: RecordKind.allCases.count)
+
+  func set(_ position: Int, _ state: KindState?) {
+    lock.lock()
+    kinds[position] = state
+    lock.unlock()
+  }
+
+  /// All of them, nil when one is missing.
+  var all: [KindState]? {
+    lock.lock()
+    defer { lock.unlock() }
+    let loaded = kinds.compactMap { $0 }
+    return loaded.count == kinds.count ? loaded : nil
   }
 }
 

@@ -20,6 +20,10 @@ struct KindAssembly {
   let misses: RecordColumns
   /// For each old entry, the item that repeats it (-1: none).
   let hitItem: [Int32]
+  /// Empty property values (no records, but their ids count as repeats).
+  let emptyNames: NameHeap
+  let emptyShards: [UInt16]
+  let emptyOffsets: [Int]
   /// Whether shards that look unchanged may be trusted (the old records come from the index).
   let incremental: Bool
 
@@ -51,7 +55,13 @@ struct KindAssembly {
       offsets = ingested.offsets
       misses = ingested.misses
       hitItem = ingested.hitItem
+      emptyNames = ingested.emptyNames
+      emptyShards = ingested.emptyShards
+      emptyOffsets = ingested.emptyOffsets
     } else {
+      emptyNames = NameHeap()
+      emptyShards = []
+      emptyOffsets = []
       carried = false
       items = (0..<Int32(old.count)).map { $0 }
       offsets = []
@@ -116,21 +126,52 @@ struct KindAssembly {
     }
   }
 
-  /// The ends of a connection item, nil when not known.
-  func ends(_ item: Int32) -> (parent: String, child: String, parentShard: Int, childShard: Int)? {
+  /// The shards of a connection item's two ends, nil when its ends are not known.
+  @inline(__always)
+  func endShards(_ item: Int32) -> (parent: Int, child: Int)? {
     let value = items[Int(item)]
     let columns = value >= 0 ? old.records : misses
     let record = Int(value >= 0 ? value : ~value)
-    guard columns.ends.count > 2 * record + 1 else { return nil }
-    let parent = columns.ends.range(2 * record)
-    let child = columns.ends.range(2 * record + 1)
-    guard !parent.isEmpty, !child.isEmpty else { return nil }
-    return (
-      String(decoding: columns.ends.bytes[parent], as: UTF8.self),
-      String(decoding: columns.ends.bytes[child], as: UTF8.self),
-      Int(columns.endShards[2 * record]), Int(columns.endShards[2 * record + 1])
-    )
+    guard columns.endShards.count > 2 * record + 1,
+      !columns.ends.range(2 * record).isEmpty
+    else { return nil }
+    return (Int(columns.endShards[2 * record]), Int(columns.endShards[2 * record + 1]))
   }
+
+  /// Calls `body` with access to the ends of every connection item (valid inside only).
+  func withEnds<R>(_ body: (Ends) throws -> R) rethrows -> R {
+    try old.records.ends.bytes.withUnsafeBufferPointer { oldHeap in
+      try misses.ends.bytes.withUnsafeBufferPointer { missHeap in
+        try body(
+          Ends(
+            items: items, oldHeap: oldHeap, oldEnds: old.records.ends, missHeap: missHeap,
+            missEnds: misses.ends))
+      }
+    }
+  }
+
+  /// The ids at the ends of connection items.
+  struct Ends {
+    let items: [Int32]
+    let oldHeap: UnsafeBufferPointer<UInt8>
+    let oldEnds: NameHeap
+    let missHeap: UnsafeBufferPointer<UInt8>
+    let missEnds: NameHeap
+
+    /// The parent (`which` 0) or child (1) id of a connection item.
+    @inline(__always)
+    func callAsFunction(_ item: Int32, _ which: Int) -> UnsafeBufferPointer<UInt8> {
+      let value = items[Int(item)]
+      if value >= 0 {
+        return UnsafeBufferPointer(rebasing: oldHeap[oldEnds.range(2 * Int(value) + which)])
+      }
+      return UnsafeBufferPointer(rebasing: missHeap[missEnds.range(2 * Int(~value) + which)])
+    }
+  }
+
+  /// Whether item `item` repeats an old record (or keeps one, for a kind not carried).
+  @inline(__always)
+  func isOld(_ item: Int32) -> Bool { items[Int(item)] >= 0 }
 
   // MARK: Shards
 
@@ -209,34 +250,59 @@ struct KindAssembly {
   /// The first duplicate id in file order among the records, nil when ids are unique. Only
   /// shards with new records can hold one (an old record repeated twice is caught when read).
   mutating func firstDuplicate() -> IngestFailure? {
-    guard carried, kind != .values else { return nil }
+    guard carried else { return nil }
     var first: IngestFailure?
-    withNames { names in
-      for shard in 0..<kind.shardCount where missStarts[shard] != missStarts[shard + 1] {
-        let group = members(shard, names)
-        var index = 1
-        while index < group.count {
-          if FileNameOrder.compare(names(group[index - 1]), names(group[index])) == 0 {
-            let item = group[index]
-            let offset = offsets[Int(item)]
-            if first.map({ offset < $0.offset }) ?? true {
-              first = .duplicate(
-                kind: kind, id: String(decoding: names(item), as: UTF8.self), index: Int(item),
-                offset: offset)
+    func note(_ name: UnsafeBufferPointer<UInt8>, index: Int, offset: Int) {
+      if first.map({ offset < $0.offset }) ?? true {
+        first = .duplicate(
+          kind: kind, id: String(decoding: name, as: UTF8.self), index: index, offset: offset)
+      }
+    }
+    var emptiesByShard: [Int: [Int]] = [:]
+    for (empty, shard) in emptyShards.enumerated() {
+      emptiesByShard[Int(shard), default: []].append(empty)
+    }
+    emptyNames.bytes.withUnsafeBufferPointer { emptyHeap in
+      withNames { names in
+        for shard in 0..<kind.shardCount
+        where missStarts[shard] != missStarts[shard + 1] || emptiesByShard[shard] != nil {
+          var group = members(shard, names).map { item in
+            (name: names(item), index: Int(item), offset: offsets[Int(item)])
+          }
+          if let empties = emptiesByShard[shard] {
+            for empty in empties {
+              group.append(
+                (
+                  UnsafeBufferPointer(rebasing: emptyHeap[emptyNames.range(empty)]), -1,
+                  emptyOffsets[empty]
+                ))
             }
-            // Later members of the same id are later in the file: skip them.
-            while index < group.count
-              && FileNameOrder.compare(names(group[index - 1]), names(group[index])) == 0
-            {
-              index += 1
+            group.sort {
+              let order = FileNameOrder.compare($0.name, $1.name)
+              return order != 0 ? order < 0 : $0.offset < $1.offset
             }
           }
-          index += 1
+          var index = 1
+          while index < group.count {
+            if FileNameOrder.compare(group[index - 1].name, group[index].name) == 0 {
+              note(group[index].name, index: group[index].index, offset: group[index].offset)
+              // Later members of the same id are later in the file: skip them.
+              while index < group.count
+                && FileNameOrder.compare(group[index - 1].name, group[index].name) == 0
+              {
+                index += 1
+              }
+            }
+            index += 1
+          }
         }
       }
     }
     return first
   }
+
+  /// The sorted new members of shard `shard` when it was looked at (after `assemble`).
+  func lookedAt(_ shard: Int) -> [Int32]? { dirty[shard] ? groups[shard] : nil }
 
   /// Whether a record named `name` is among the new ones in shard `shard` (after `assemble`).
   func contains(_ name: UnsafeBufferPointer<UInt8>, inShard shard: Int, _ names: Names) -> Bool {
@@ -257,7 +323,7 @@ struct KindAssembly {
   /// Looks at every dirty shard: drops the members `keep` refuses, counts the changes, and
   /// (with a sink) writes the trees that changed.
   mutating func assemble(
-    sink: ObjectSink?, keep: ((Int32, Int, Names) throws -> Bool)? = nil
+    sink: ObjectSink?, keep: (([Int32], Int, Names) throws -> [Bool])? = nil
   ) throws {
     var treeBuffer: [UInt8] = []
     var total = old.count
@@ -266,11 +332,12 @@ struct KindAssembly {
     try withNames { names in
       for shard in 0..<kind.shardCount where dirty[shard] {
         var group = members(shard, names)
-        if let keep {
+        if let keep, !group.isEmpty {
+          let mask = try keep(group, shard, names)
           var kept: [Int32] = []
           kept.reserveCapacity(group.count)
-          for item in group {
-            if try keep(item, shard, names) {
+          for (item, keepIt) in zip(group, mask) {
+            if keepIt {
               kept.append(item)
             } else {
               dropped[Int(item)] = true

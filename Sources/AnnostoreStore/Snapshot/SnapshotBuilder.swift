@@ -1,5 +1,6 @@
 import AnnostoreGit
 import AnnostoreModel
+import Dispatch
 
 /// The tree a snapshot makes: a revision's root tree with one dataset replaced by what an
 /// export carries.
@@ -28,6 +29,39 @@ struct DatasetCache {
   }
 }
 
+/// The previous records of a dataset, loaded on another thread while the export is read.
+final class PreviousRecords: @unchecked Sendable {
+  typealias Records = (kinds: [KindState], fromIndex: Bool)
+  private let group = DispatchGroup()
+  private var result: Result<Records, any Error>?
+
+  /// Starts `load` on another thread.
+  init(_ load: @escaping @Sendable () throws -> Records) {
+    group.enter()
+    DispatchQueue.global(qos: .userInitiated).async { [self] in
+      result = Result { try load() }
+      group.leave()
+    }
+  }
+
+  /// Records known already.
+  init(ready: [KindState]) {
+    result = .success((ready, true))
+  }
+
+  /// Waits for the records.
+  func get() throws -> Records {
+    group.wait()
+    return try result!.get()
+  }
+}
+
+/// A value handed to another thread that only it uses meanwhile.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+}
+
 /// Builds the tree of "revision `base` with dataset D set to this export": the parts the
 /// export carries replace D's, the others are kept, dangling references are dropped. Writes
 /// new blobs and trees into a sink; commits, installs and moves no ref (its callers do).
@@ -47,10 +81,19 @@ struct SnapshotBuilder {
     let oldRoot = try base.map { try reader.rootTree(of: $0) }
     let oldDatasets = try oldRoot.map { try reader.datasets(inRoot: $0) } ?? [:]
     let oldDataset = oldDatasets[dataset]
-    let (old, fromIndex) = try previousRecords(of: oldDataset, dataset: dataset)
+    PhaseClock.mark("start")
+    // Loaded on another thread while the reading starts.
+    let loader = UncheckedSendable(self)
+    let previous = PreviousRecords {
+      try loader.value.previousRecords(of: oldDataset, dataset: dataset)
+    }
+    defer { _ = try? previous.get() }
 
-    let ingested = try ExportIngest(file: file, sink: sink, old: old, digests: true).run(
-      progress: progress)
+    let ingested = try ExportIngest(
+      file: file, sink: sink, previous: previous, digests: true
+    ).run(progress: progress)
+    let (old, fromIndex) = try previous.get()
+    PhaseClock.mark("read the export (index \(fromIndex))")
     var kinds = RecordKind.allCases.map { kind in
       KindAssembly(
         kind: kind, old: old[kind.position],
@@ -60,7 +103,9 @@ struct SnapshotBuilder {
     if let failure = Self.firstFailure(ingested.failure, &kinds) {
       throw failure.error(file: file)
     }
+    PhaseClock.mark("duplicates")
     try Self.assemble(&kinds, sink: sink, reader: reader)
+    PhaseClock.mark("trees")
 
     let datasetDocument = Self.updatedDatasetDocument(
       try oldDataset.flatMap { try reader.datasetDocument($0) }, name: dataset,
@@ -102,9 +147,9 @@ struct SnapshotBuilder {
     }
     if let indexed = IngestIndex.load(
       storePath: repository.path, dataset: name, tree: dataset.tree),
-      RecordKind.allCases.allSatisfy({ indexed[$0]?.tree == dataset.tree(of: $0) })
+      RecordKind.allCases.allSatisfy({ indexed[$0.position].tree == dataset.tree(of: $0) })
     {
-      return (RecordKind.allCases.map { indexed[$0]! }, true)
+      return (indexed, true)
     }
     return (
       try RecordKind.allCases.map {
@@ -147,12 +192,36 @@ struct SnapshotBuilder {
         values.markDirty(shard)
       }
     }
+    let trustOld = values.incremental
+    let oldValues = values
     try annotations.withNames { annotationNames in
       try values.assemble(
         sink: sink,
         keep: pruneReferences
-          ? { item, shard, names in
-            annotations.contains(names(item), inShard: shard, annotationNames)
+          ? { group, shard, names in
+            // Old values stay unless an annotation of their shard is gone; the others are
+            // matched against the shard's annotations, both sorted by name.
+            let removal = annotations.hasRemoval(inShard: shard)
+            guard let sorted = annotations.lookedAt(shard) else {
+              return group.map { item in
+                (trustOld && !removal && oldValues.isOld(item))
+                  || annotations.contains(names(item), inShard: shard, annotationNames)
+              }
+            }
+            var mask = [Bool](repeating: false, count: group.count)
+            var cursor = 0
+            for (position, item) in group.enumerated() {
+              let name = names(item)
+              while cursor < sorted.count
+                && FileNameOrder.compare(annotationNames(sorted[cursor]), name) < 0
+              {
+                cursor += 1
+              }
+              mask[position] =
+                cursor < sorted.count
+                && FileNameOrder.compare(annotationNames(sorted[cursor]), name) == 0
+            }
+            return mask
           } : nil)
     }
     kinds[RecordKind.values.position] = values
@@ -161,13 +230,13 @@ struct SnapshotBuilder {
     var connections = kinds[RecordKind.connections.position]
     let checkKept = annotations.removedAny || oldAnnotationsEmpty
     if pruneReferences && checkKept {
-      for item in 0..<Int32(connections.items.count) where connections.items[Int(item)] >= 0 {
-        guard let ends = connections.ends(item) else {
+      for item in 0..<Int32(connections.items.count) where connections.isOld(item) {
+        guard let ends = connections.endShards(item) else {
           connections.markDirty(connections.shard(item))
           continue
         }
-        if oldAnnotationsEmpty || annotations.hasRemoval(inShard: ends.parentShard)
-          || annotations.hasRemoval(inShard: ends.childShard)
+        if oldAnnotationsEmpty || annotations.hasRemoval(inShard: ends.parent)
+          || annotations.hasRemoval(inShard: ends.child)
         {
           connections.markDirty(connections.shard(item))
         }
@@ -175,24 +244,36 @@ struct SnapshotBuilder {
     }
     let known = connections
     try annotations.withNames { annotationNames in
-      func exists(_ id: String, _ shard: Int) -> Bool {
-        var id = id
-        return id.withUTF8 { annotations.contains($0, inShard: shard, annotationNames) }
+      try known.withEnds { ends in
+        func exists(_ id: UnsafeBufferPointer<UInt8>, _ shard: Int) -> Bool {
+          annotations.contains(id, inShard: shard, annotationNames)
+        }
+        func exists(_ id: String) -> Bool {
+          var id = id
+          return id.withUTF8 { exists($0, Int(Shard.of(UnsafeRawBufferPointer($0)))) }
+        }
+        try connections.assemble(
+          sink: sink,
+          keep: pruneReferences
+            ? { group, _, _ in
+              try group.map { item in
+                if let shards = known.endShards(item) {
+                  if trustOld && known.isOld(item)
+                    && !annotations.hasRemoval(inShard: shards.parent)
+                    && !annotations.hasRemoval(inShard: shards.child)
+                  {
+                    return true
+                  }
+                  return exists(ends(item, 0), shards.parent) && exists(ends(item, 1), shards.child)
+                }
+                // An old connection whose ends the index does not know: read it.
+                guard checkKept, let reader,
+                  let ends = NimbusDocuments.connectionEnds(try reader.document(known.blob(item)))
+                else { return true }
+                return exists(ends.parent) && exists(ends.child)
+              }
+            } : nil)
       }
-      try connections.assemble(
-        sink: sink,
-        keep: pruneReferences
-          ? { item, _, _ in
-            if let ends = known.ends(item) {
-              return exists(ends.parent, ends.parentShard) && exists(ends.child, ends.childShard)
-            }
-            // An old connection whose ends the index does not know: read it.
-            guard checkKept, let reader,
-              let ends = NimbusDocuments.connectionEnds(try reader.document(known.blob(item)))
-            else { return true }
-            return exists(ends.parent, Int(Shard.of(ends.parent)))
-              && exists(ends.child, Int(Shard.of(ends.child)))
-          } : nil)
     }
     kinds[RecordKind.connections.position] = connections
   }

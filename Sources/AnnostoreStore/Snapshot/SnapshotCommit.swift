@@ -54,6 +54,7 @@ extension Store {
     report.newObjects = sink.newObjectCount
     try sink.install()
     installed = true
+    PhaseClock.mark("pack installed")
     do {
       try repository.updateReference(
         StoreLayout.branch, to: commit, expected: parent, message: "commit: \(message)")
@@ -62,6 +63,7 @@ extension Store {
     }
     report.commit = commit.description
     snapshot.cache?.write(storePath: path)
+    PhaseClock.mark("index written")
     return report
   }
 }
