@@ -137,19 +137,17 @@ enum FileNameOrder {
       index += 1
     }
     if a.count == b.count { return 0 }
-    // One is a prefix of the other: compare the rest of the longer one with ".json".
-    let longer = a.count > b.count ? a : b
+    // One is a prefix of the other: compare the rest, each followed by ".json".
+    let aLength = a.count + suffix.count
+    let bLength = b.count + suffix.count
     var position = common
-    var suffixIndex = 0
-    while position < longer.count && suffixIndex < suffix.count {
-      let x = longer[position]
-      let y = suffix[suffixIndex]
-      if x != y { return (x < y) == (a.count > b.count) ? -1 : 1 }
+    while position < aLength && position < bLength {
+      let x = position < a.count ? a[position] : suffix[position - a.count]
+      let y = position < b.count ? b[position] : suffix[position - b.count]
+      if x != y { return x < y ? -1 : 1 }
       position += 1
-      suffixIndex += 1
     }
-    // The longer one continues past a full ".json" match, so it sorts after.
-    return a.count > b.count ? 1 : -1
+    return aLength < bLength ? -1 : 1
   }
 }
 

@@ -142,7 +142,7 @@ struct SnapshotBuilder {
           var state = KindState(kind: kind)
           state.groupByShard()
           return state
-        }, true
+        }, false
       )
     }
     if let indexed = IngestIndex.load(
