@@ -239,11 +239,14 @@ extension RecordColumns {
     blobs.append(miss.blob)
     digests.append(miss.digest)
     shards.append(miss.shard)
+    keys.append(miss.key)
     if let ends = miss.ends {
       self.ends.append(ends.parent)
       self.ends.append(ends.child)
-      endShards.append(ends.parentShard)
-      endShards.append(ends.childShard)
+      endShards.append(ends.parentKey.shard)
+      endShards.append(ends.childKey.shard)
+      endKeys.append(ends.parentKey.key)
+      endKeys.append(ends.childKey.key)
     }
   }
 }
@@ -325,12 +328,14 @@ struct BatchRecord {
 struct MissedRecord {
   var id: String
   var shard: UInt16
+  /// 128 bits of the SHA-1 of the id (its shard is the first 16).
+  var key: RecordDigest
   var blob: ObjectID
   var digest: RecordDigest
   /// The canonical file in the batch's output, nil when it need not be written (the
   /// previous revision has the same blob under the same id, or only checking).
   var content: Range<Int>?
-  var ends: (parent: String, child: String, parentShard: UInt16, childShard: UInt16)?
+  var ends: (parent: String, child: String, parentKey: IDKey, childKey: IDKey)?
 }
 
 /// What handling one record gave.
@@ -467,7 +472,8 @@ final class IngestBatch: @unchecked Sendable {
         }
         document = values
       }
-      let shard = kind.isSharded ? Shard.of(id) : 0
+      let idKey = IDKey(id)
+      let shard = kind.isSharded ? idKey.shard : 0
       var blob = ObjectID.zero
       var content: Range<Int>?
       if context.encode {
@@ -489,8 +495,8 @@ final class IngestBatch: @unchecked Sendable {
       }
       return .miss(
         MissedRecord(
-          id: id, shard: shard, blob: blob, digest: digest, content: content,
-          ends: ends.map { ($0.parent, $0.child, Shard.of($0.parent), Shard.of($0.child)) }))
+          id: id, shard: shard, key: idKey.key, blob: blob, digest: digest, content: content,
+          ends: ends.map { ($0.parent, $0.child, IDKey($0.parent), IDKey($0.child)) }))
     } catch {
       return .failed(
         IngestFailure(offset: raw.offset, problem: .record(error, recordOffset: raw.offset)))

@@ -173,6 +173,28 @@ struct KindAssembly {
   @inline(__always)
   func isOld(_ item: Int32) -> Bool { items[Int(item)] >= 0 }
 
+  /// The hashed id of a record just read (nil for one repeating an old record).
+  @inline(__always)
+  func key(_ item: Int32) -> RecordDigest? {
+    let value = items[Int(item)]
+    return value < 0 && !misses.keys.isEmpty ? misses.keys[Int(~value)] : nil
+  }
+
+  /// The hashed id at one end (`which` 0: parent, 1: child) of a connection just read.
+  @inline(__always)
+  func endKey(_ item: Int32, _ which: Int) -> RecordDigest? {
+    let value = items[Int(item)]
+    return value < 0 && !misses.endKeys.isEmpty ? misses.endKeys[2 * Int(~value) + which] : nil
+  }
+
+  /// The hashed ids of all the records, when every one was just read (else nil).
+  func keySet() -> IDKeySet? {
+    guard carried, misses.count == items.count, misses.keys.count == misses.count else {
+      return nil
+    }
+    return IDKeySet(misses.keys, count: misses.count)
+  }
+
   // MARK: Shards
 
   private mutating func groupMisses() {

@@ -110,6 +110,10 @@ struct RecordColumns: Sendable {
   var ends = NameHeap()
   /// Connections only: the shards of those two ids.
   var endShards: [UInt16] = []
+  /// Records just read only (the index does not keep them): 128 bits of the SHA-1 of each
+  /// id, and of the ids at each connection's ends; for finding ids by hashing.
+  var keys: [RecordDigest] = []
+  var endKeys: [RecordDigest] = []
 
   var count: Int { blobs.count }
 
@@ -148,6 +152,49 @@ enum FileNameOrder {
       position += 1
     }
     return aLength < bLength ? -1 : 1
+  }
+}
+
+/// A record id's shard and 128 bits of the SHA-1 it comes from.
+struct IDKey {
+  var shard: UInt16
+  var key: RecordDigest
+
+  init(_ id: String) {
+    var id = id
+    let sum = id.withUTF8 { GitObjectFormat.sha1(UnsafeRawBufferPointer($0)) }
+    shard = UInt16(truncatingIfNeeded: sum.bytes.0 >> 48)
+    key = RecordDigest(high: sum.bytes.0, low: sum.bytes.1)
+  }
+}
+
+/// Record ids, by 128 bits of their SHA-1 (`IDKey`): open addressing, no allocation per id.
+struct IDKeySet {
+  private var slots: [RecordDigest]
+  private let mask: Int
+
+  /// The set of `keys`.
+  init<Keys: Sequence>(_ keys: Keys, count: Int) where Keys.Element == RecordDigest {
+    var size = 16
+    while size < count * 2 { size *= 2 }
+    slots = [RecordDigest](repeating: .none, count: size)
+    mask = size - 1
+    for key in keys {
+      let stored = key.isNone ? RecordDigest(high: 0, low: 1) : key
+      var slot = Int(truncatingIfNeeded: stored.low) & mask
+      while !slots[slot].isNone && slots[slot] != stored { slot = (slot + 1) & mask }
+      slots[slot] = stored
+    }
+  }
+
+  func contains(_ key: RecordDigest) -> Bool {
+    let wanted = key.isNone ? RecordDigest(high: 0, low: 1) : key
+    var slot = Int(truncatingIfNeeded: wanted.low) & mask
+    while !slots[slot].isNone {
+      if slots[slot] == wanted { return true }
+      slot = (slot + 1) & mask
+    }
+    return false
   }
 }
 

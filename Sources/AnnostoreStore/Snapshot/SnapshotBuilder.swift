@@ -194,11 +194,16 @@ struct SnapshotBuilder {
     }
     let trustOld = values.incremental
     let oldValues = values
+    // When every annotation was just read, ids are found by hash.
+    let annotationKeys = pruneReferences ? annotations.keySet() : nil
     try annotations.withNames { annotationNames in
       try values.assemble(
         sink: sink,
         keep: pruneReferences
           ? { group, shard, names in
+            if let annotationKeys, group.allSatisfy({ oldValues.key($0) != nil }) {
+              return group.map { annotationKeys.contains(oldValues.key($0)!) }
+            }
             // Old values stay unless an annotation of their shard is gone; the others are
             // matched against the shard's annotations, both sorted by name.
             let removal = annotations.hasRemoval(inShard: shard)
@@ -263,6 +268,11 @@ struct SnapshotBuilder {
                     && !annotations.hasRemoval(inShard: shards.child)
                   {
                     return true
+                  }
+                  if let annotationKeys, let parent = known.endKey(item, 0),
+                    let child = known.endKey(item, 1)
+                  {
+                    return annotationKeys.contains(parent) && annotationKeys.contains(child)
                   }
                   return exists(ends(item, 0), shards.parent) && exists(ends(item, 1), shards.child)
                 }
