@@ -374,6 +374,7 @@ def test_first_import_after_commits_uses_the_oldest_commit_of_the_source(run, ne
     run(["-C", store, "commit", write(tmp_path, "local.json", local), "--dataset", DATASET])
     later = copy.deepcopy(sample)
     annotation(later, 1)["name"] = "edited there"
+    del later["annotationConnections"]  # not exported: kept as they were
     source = annotation(sample, 0)["datasetId"]
     result = run(["-C", store, "import", write(tmp_path, "later.json", later), "--dataset", DATASET, "--json"])
     report = json.loads(result.stdout)
@@ -382,5 +383,8 @@ def test_first_import_after_commits_uses_the_oldest_commit_of_the_source(run, ne
     merged = by_id(exported(run, store))
     assert merged[annotation(sample, 0)["_id"]]["name"] == "edited here"
     assert merged[annotation(sample, 1)["_id"]]["name"] == "edited there"
+    assert by_id(exported(run, store), "annotationConnections") == by_id(sample, "annotationConnections")
     assert f"refs/imports/{DATASET}/{source}" in git(store, "for-each-ref")
+    # The import is parented on that commit, so git sees the same merge base.
+    assert git(store, "merge-base", "HEAD^1", "HEAD^2").strip() == report["base"]
     assert_healthy(store, schemas)

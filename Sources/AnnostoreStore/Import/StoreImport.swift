@@ -141,8 +141,17 @@ struct ImportJob {
     }
     tsource.exportFile = file
     let previous = try store.reference(importRef)
+    // Before the first import from a source, the import is parented on the oldest commit
+    // that recorded the dataset from it (a `commit` of an earlier export), if any: the
+    // merge then has that commit as its base, and parts the file lacks stay as it had them.
+    // (Not for --new-ids: the fresh ids would read as deletions of the old ones.)
+    var anchor: ObjectID?
+    if previous == nil, let head, !request.newIds {
+      anchor = try store.oldestCommit(recording: source, in: request.dataset, from: head)
+    }
+    let parent = previous ?? anchor
     let snapshot = try SnapshotBuilder(repository: repository, sink: sink).build(
-      file: file, dataset: request.dataset, onto: previous, excluding: request.excludedKinds,
+      file: file, dataset: request.dataset, onto: parent, excluding: request.excludedKinds,
       progress: progress)
     snapshotDrops = DroppedCounts(
       values: snapshot.report.droppedValues, connections: snapshot.report.droppedConnections)
@@ -167,7 +176,7 @@ struct ImportJob {
       theirs = try sink.store(
         .commit,
         GitObjectFormat.commitContent(
-          tree: snapshot.root, parents: previous.map { [$0] } ?? [], author: signature,
+          tree: snapshot.root, parents: parent.map { [$0] } ?? [], author: signature,
           committer: signature,
           message: "Snapshot of \(request.file) from \(source) for \(request.dataset)"))
       newImport = true
@@ -208,15 +217,10 @@ struct ImportJob {
     }
     if merged { return report }
 
-    var base =
+    let base =
       newImport
-      ? try previous.flatMap { try store.mergeBase(head, $0) } : try store.mergeBase(head, theirs)
-    if base == nil && previous == nil {
-      // No earlier import from this source: the oldest commit that recorded the dataset
-      // from it (a `commit` of an earlier export) is a common ancestor in all but name.
-      base = try store.oldestCommit(recording: source, in: request.dataset, from: head)
-      report.baseFromHistory = base != nil
-    }
+      ? try parent.flatMap { try store.mergeBase(head, $0) } : try store.mergeBase(head, theirs)
+    report.baseFromHistory = anchor != nil
     report.base = base?.hex
     let baseRoot = try base.map { try repository.commit($0).tree }
     let inputs = MergeInputs(
