@@ -23,5 +23,7 @@ struct Annostore: ParsableCommand {
       ResolveCommand.self, MergeCommand.self, LogCommand.self, StatusCommand.self,
       ExportCommand.self, DatasetCommand.self, ValidateCommand.self, VerifyCommand.self,
       DiffCommand.self, ShowCommand.self, TagCommand.self, TagsCommand.self, RestoreCommand.self,
+      RemoteCommand.self, CloneCommand.self, FetchCommand.self, PullCommand.self,
+      PushCommand.self,
     ])
 }
