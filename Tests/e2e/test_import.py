@@ -145,8 +145,12 @@ def test_manual_resolve_and_continue(run, imported, tmp_path, schemas):
 
     refused = run(["-C", imported, "commit", SAMPLE, "--dataset", DATASET], ok=False)
     assert refused.returncode != 0 and "merge --continue" in refused.stderr and "--abort" in refused.stderr
-    refused = import_(run, imported, SAMPLE, ok=False)
-    assert refused.returncode != 0 and "merge --continue" in refused.stderr
+    for command in (["import", SAMPLE, "--dataset", DATASET, "--source", SOURCE], ["tag", "t1"],
+                    ["restore", "HEAD~1", "--dataset", DATASET],
+                    ["dataset", "set-dimensions", "--dataset", DATASET, "--xy", "1", "--z", "1", "--time", "1",
+                     "--channels", "1"]):
+        refused = run(["-C", imported, *command], ok=False)
+        assert refused.returncode == 2 and "merge --continue" in refused.stderr, command
 
     listing = json.loads(run(["-C", imported, "conflicts", "--json"]).stdout)
     assert schemas.errors("conflicts", listing) == []
