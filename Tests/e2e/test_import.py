@@ -177,6 +177,10 @@ def test_manual_resolve_and_continue(run, imported, tmp_path, schemas):
 def test_resolve_with_a_file_and_all(run, imported, tmp_path, schemas):
     later, conflicted = conflicting(run, imported, tmp_path)
     import_(run, imported, later, "--on-conflict", "manual", ok=4)
+    (tmp_path / "bad.json").write_text("5")
+    refused = run(["-C", imported, "resolve", "1", "--file", tmp_path / "bad.json"], ok=3)
+    assert "name" in refused.stderr
+    assert json.loads(run(["-C", imported, "conflicts", "--json"]).stdout)["open"] == 1
     (tmp_path / "name.json").write_text('"chosen"')
     run(["-C", imported, "resolve", "1", "--file", tmp_path / "name.json"])
     assert by_id(exported(run, imported))[conflicted]["name"] == "ours"
