@@ -29,6 +29,7 @@ extension Store {
   {
     let lock = try StoreLock(storePath: path)
     defer { lock.release() }
+    try ensureNoMergeInProgress()
     let remote = try resolveRemote(name)
     let fetched = try fetchLocked(remote, options: options)
     let branch = branch ?? "main"
