@@ -140,7 +140,7 @@ extension Store {
     let finished = try MergeFinisher(source: source, sink: sink).finish(
       dataset: state.dataset, pending: state.pendingDataset, conflicts: state.conflicts,
       base: try source.dataset(state.dataset, inRoot: baseRoot),
-      oursRoot: try repository.commit(state.ours).tree)
+      oursRoot: try state.oursRoot ?? repository.commit(state.ours).tree)
     let signature = state.author.signatureNow()
     let commit = try sink.store(
       .commit,
