@@ -27,7 +27,7 @@ extension ObjectKind {
 extension GitObjectFormat {
   /// The id git gives an object of `kind` whose content is `content`, without copying it:
   /// the `"<kind> <length>\0"` header and the content are fed to SHA-1 one after the other.
-  static func id(of kind: ObjectKind, bytes content: UnsafeRawBufferPointer) -> ObjectID {
+  public static func id(of kind: ObjectKind, bytes content: UnsafeRawBufferPointer) -> ObjectID {
     var context = SHA_CTX()
     SHA1_Init(&context)
     var header = ObjectHeader(kind: kind, length: content.count)
@@ -37,7 +37,7 @@ extension GitObjectFormat {
   }
 
   /// SHA-1 of arbitrary bytes as an ObjectID (20 bytes), for checksums such as a pack's.
-  static func sha1(_ bytes: UnsafeRawBufferPointer) -> ObjectID {
+  public static func sha1(_ bytes: UnsafeRawBufferPointer) -> ObjectID {
     var context = SHA_CTX()
     SHA1_Init(&context)
     if bytes.count > 0 { SHA1_Update(&context, bytes.baseAddress, bytes.count) }
@@ -54,17 +54,27 @@ extension GitObjectFormat {
   }
 }
 
-/// A running SHA-1 over bytes fed in pieces (pack and index checksums).
-struct SHA1Stream {
+/// A running SHA-1 over bytes fed in pieces (pack and index checksums, record digests).
+public struct SHA1Stream {
   private var context = SHA_CTX()
 
-  init() { SHA1_Init(&context) }
+  public init() { SHA1_Init(&context) }
 
-  mutating func update(_ bytes: UnsafeRawBufferPointer) {
+  public mutating func update(_ bytes: UnsafeRawBufferPointer) {
     if bytes.count > 0 { SHA1_Update(&context, bytes.baseAddress, bytes.count) }
   }
 
-  mutating func finish() -> ObjectID { GitObjectFormat.finish(&context) }
+  /// The digest of everything fed so far, as an id (20 bytes).
+  public mutating func finish() -> ObjectID { GitObjectFormat.finish(&context) }
+}
+
+/// CRC-32 (the zlib polynomial), for checking files annostore keeps beside the repository.
+public enum Checksum {
+  /// The CRC-32 of `bytes`, continuing from `crc` (0 to start).
+  public static func crc32(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+    guard bytes.count > 0 else { return crc }
+    return UInt32(libdeflate_crc32(crc, bytes.baseAddress, bytes.count))
+  }
 }
 
 /// `"<kind> <decimal length>\0"` in a fixed-size buffer, so hashing allocates nothing.

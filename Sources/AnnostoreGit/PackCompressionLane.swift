@@ -9,11 +9,58 @@ import CDeflate
   import Darwin
 #endif
 
-/// An object waiting to be compressed into the pack.
+/// An object waiting to be compressed into the pack: its content is `count` bytes at
+/// `start` in its batch's buffer.
 struct PendingObject: Sendable {
   var kind: ObjectKind
-  var content: [UInt8]
   var id: ObjectID
+  var start: Int
+  var count: Int
+}
+
+/// Objects waiting to be compressed, their contents side by side in one buffer (so that
+/// adding an object is one copy, without an allocation of its own).
+///
+/// Unchecked Sendable: filled by one thread, then handed over whole and only read.
+final class ObjectBatch: @unchecked Sendable {
+  private(set) var objects: [PendingObject] = []
+  private(set) var bytes: UnsafeMutableRawPointer
+  private var capacity: Int
+  /// Bytes of content held.
+  private(set) var used = 0
+
+  init(capacity: Int) {
+    self.capacity = max(capacity, 64)
+    bytes = .allocate(byteCount: self.capacity, alignment: 16)
+    objects.reserveCapacity(1024)
+  }
+
+  deinit { bytes.deallocate() }
+
+  var count: Int { objects.count }
+
+  func append(_ kind: ObjectKind, _ content: UnsafeRawBufferPointer, id: ObjectID) {
+    if capacity - used < content.count {
+      var newCapacity = capacity * 2
+      while newCapacity - used < content.count { newCapacity *= 2 }
+      let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+      grown.copyMemory(from: bytes, byteCount: used)
+      bytes.deallocate()
+      bytes = grown
+      capacity = newCapacity
+    }
+    if let source = content.baseAddress, content.count > 0 {
+      (bytes + used).copyMemory(from: source, byteCount: content.count)
+    }
+    objects.append(PendingObject(kind: kind, id: id, start: used, count: content.count))
+    used += content.count
+  }
+
+  /// The content of object `index`.
+  func content(_ index: Int) -> UnsafeRawBufferPointer {
+    let object = objects[index]
+    return UnsafeRawBufferPointer(start: bytes + object.start, count: object.count)
+  }
 }
 
 /// A compressor and output buffer used by one thread at a time.
@@ -26,6 +73,7 @@ struct PendingObject: Sendable {
 /// only needs each entry to be a valid zlib stream.
 final class PackCompressionLane: @unchecked Sendable {
   private let compressor: OpaquePointer
+  private let small = SmallObjectDeflater()
   private var buffer: UnsafeMutableRawPointer
   private var capacity: Int
   /// Bytes of finished entries in the buffer.
@@ -57,27 +105,33 @@ final class PackCompressionLane: @unchecked Sendable {
   /// The finished entries, valid until the next `compress`.
   var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: buffer, count: used) }
 
-  /// Replaces the buffer's contents with the pack entries of `objects`, in order.
-  func compress(_ objects: ArraySlice<PendingObject>) {
+  /// Replaces the buffer's contents with the pack entries of the objects `range` of
+  /// `batch`, in order.
+  func compress(_ batch: ObjectBatch, _ range: Range<Int>) {
     used = 0
     entryStarts.removeAll(keepingCapacity: true)
     crcs.removeAll(keepingCapacity: true)
-    for object in objects {
-      object.content.withUnsafeBytes { content in
-        let bound = libdeflate_zlib_compress_bound(compressor, content.count)
-        reserve(used + maximumHeaderSize + bound)
-        let start = used
-        used += writeEntryHeader(type: object.kind.packType, size: content.count, at: buffer + used)
-        // An empty array may have no storage; libdeflate reads nothing then, but wants a
-        // pointer.
-        let source = content.baseAddress ?? UnsafeRawPointer(buffer)
+    for index in range {
+      let object = batch.objects[index]
+      let content = batch.content(index)
+      let isSmall = content.count <= SmallObjectDeflater.maximumSize
+      let bound =
+        isSmall
+        ? SmallObjectDeflater.bound(content.count)
+        : libdeflate_zlib_compress_bound(compressor, content.count)
+      reserve(used + maximumHeaderSize + bound)
+      let start = used
+      used += writeEntryHeader(type: object.kind.packType, size: content.count, at: buffer + used)
+      if isSmall {
+        used += small.compress(content, to: buffer + used)
+      } else {
         let written = libdeflate_zlib_compress(
-          compressor, source, content.count, buffer + used, bound)
+          compressor, content.baseAddress, content.count, buffer + used, bound)
         precondition(written > 0, "libdeflate output exceeded its own bound")
         used += written
-        entryStarts.append(start)
-        crcs.append(UInt32(libdeflate_crc32(0, buffer + start, used - start)))
       }
+      entryStarts.append(start)
+      crcs.append(UInt32(libdeflate_crc32(0, buffer + start, used - start)))
     }
   }
 

@@ -51,7 +51,7 @@ final class PackFileSink: @unchecked Sendable {
 
   /// Queues a batch for compression and writing; waits while two batches are in flight.
   /// Throws the error of an earlier batch, if one failed.
-  func submit(_ batch: [PendingObject]) throws {
+  func submit(_ batch: ObjectBatch) throws {
     try rethrowFailure()
     slots.wait()
     queue.async { [self] in
@@ -118,31 +118,30 @@ final class PackFileSink: @unchecked Sendable {
   }
 
   /// Compresses one batch on all lanes and appends the entries in order.
-  private func process(_ batch: [PendingObject]) throws {
+  private func process(_ batch: ObjectBatch) throws {
     let parts = partition(batch, into: batch.count < 64 ? 1 : lanes.count)
     let lanes = self.lanes
     DispatchQueue.concurrentPerform(iterations: parts.count) { index in
-      lanes[index].compress(batch[parts[index]])
+      lanes[index].compress(batch, parts[index])
     }
     for (lane, part) in zip(lanes, parts) {
       try file.write(lane.bytes)
       for start in lane.entryStarts { offsets.append(offset + UInt64(start)) }
       crcs.append(contentsOf: lane.crcs)
-      for index in part { ids.append(batch[index].id) }
+      for index in part { ids.append(batch.objects[index].id) }
       offset += UInt64(lane.used)
     }
   }
 
   /// Splits `batch` into at most `count` consecutive ranges of about equal content size.
-  private func partition(_ batch: [PendingObject], into count: Int) -> [Range<Int>] {
+  private func partition(_ batch: ObjectBatch, into count: Int) -> [Range<Int>] {
     guard count > 1 else { return [0..<batch.count] }
-    var total = 0
-    for object in batch { total += object.content.count + 64 }
+    let total = batch.used + 64 * batch.count
     var ranges: [Range<Int>] = []
     var start = 0
     var accumulated = 0
-    for (index, object) in batch.enumerated() {
-      accumulated += object.content.count + 64
+    for (index, object) in batch.objects.enumerated() {
+      accumulated += object.count + 64
       if ranges.count < count - 1 && accumulated * count >= total * (ranges.count + 1) {
         ranges.append(start..<(index + 1))
         start = index + 1

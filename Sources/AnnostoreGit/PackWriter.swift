@@ -22,10 +22,10 @@ public final class PackWriter {
   private let repository: Repository
   private let packDirectory: String
   private let sink: PackFileSink
-  private var seen = Set<ObjectID>()
-  private var distinctCount = 0
-  private var pending: [PendingObject] = []
-  private var pendingBytes = 0
+  private var seen = ObjectIDSet()
+  /// The number of objects, kept when `seen` is released at install.
+  private var installedCount = 0
+  private var pending: ObjectBatch
   private var closed = false
 
   /// Starts a pack for `repository` (temporary files live in its `objects/pack`).
@@ -36,7 +36,7 @@ public final class PackWriter {
       throw PosixFile.error("mkdir", packDirectory)
     }
     sink = try PackFileSink(directory: packDirectory)
-    pending.reserveCapacity(Self.batchObjectLimit)
+    pending = ObjectBatch(capacity: Self.batchByteLimit + (Self.batchByteLimit >> 2))
   }
 
   deinit {
@@ -53,22 +53,26 @@ public final class PackWriter {
 
   /// Adds an object whose id the caller already computed with `GitObjectFormat.id`.
   public func add(_ kind: ObjectKind, _ content: [UInt8], id: ObjectID) throws {
+    try content.withUnsafeBytes { try add(kind, bytes: $0, id: id) }
+  }
+
+  /// Adds an object (copying its bytes) whose id the caller already computed with
+  /// `GitObjectFormat.id`. The same id added twice is stored once.
+  public func add(_ kind: ObjectKind, bytes content: UnsafeRawBufferPointer, id: ObjectID) throws {
     guard !closed else {
       throw GitError(
         call: "PackWriter.add", message: "the pack was already installed or discarded",
         kind: .invalid)
     }
-    guard seen.insert(id).inserted else { return }
-    distinctCount += 1
-    pending.append(PendingObject(kind: kind, content: content, id: id))
-    pendingBytes += content.count
-    if pending.count >= Self.batchObjectLimit || pendingBytes >= Self.batchByteLimit {
+    guard seen.insert(id) else { return }
+    pending.append(kind, content, id: id)
+    if pending.count >= Self.batchObjectLimit || pending.used >= Self.batchByteLimit {
       try submitPending()
     }
   }
 
   /// How many distinct objects have been added.
-  public var objectCount: Int { distinctCount }
+  public var objectCount: Int { closed ? installedCount : seen.count }
 
   /// Finishes the pack and its `.idx` and moves both into place (index last), so every
   /// added object becomes readable through the repository. With no objects, writes nothing.
@@ -80,7 +84,8 @@ public final class PackWriter {
     }
     closed = true
     // The index is built next; the de-duplication set is no longer needed.
-    seen = []
+    installedCount = seen.count
+    seen = ObjectIDSet(capacity: 0)
     let pack: (file: PosixFile, checksum: ObjectID)
     var index: PackIndexLayout
     do {
@@ -102,17 +107,15 @@ public final class PackWriter {
   public func discard() {
     guard !closed else { return }
     closed = true
-    pending = []
-    seen = []
+    pending = ObjectBatch(capacity: 0)
+    seen = ObjectIDSet(capacity: 0)
     sink.abandon()
   }
 
   private func submitPending() throws {
-    guard !pending.isEmpty else { return }
+    guard pending.count > 0 else { return }
     let batch = pending
-    pending = []
-    pending.reserveCapacity(Self.batchObjectLimit)
-    pendingBytes = 0
+    pending = ObjectBatch(capacity: Self.batchByteLimit + (Self.batchByteLimit >> 2))
     try sink.submit(batch)
   }
 

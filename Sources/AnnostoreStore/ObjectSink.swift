@@ -4,7 +4,7 @@ import AnnostoreGit
 /// store is known to hold already (so unchanged blobs and trees are never rewritten).
 final class ObjectSink {
   private let pack: PackWriter
-  private var existing: Set<ObjectID> = []
+  private var existing = ObjectIDSet()
   /// The content of each tree this sink wrote, kept when `remembersTrees` is set, so that
   /// trees not yet installed can be read back (an import merges a snapshot it has not
   /// installed).
@@ -45,18 +45,24 @@ final class ObjectSink {
 
   /// Stores an object whose id the caller computed.
   func store(_ kind: ObjectKind, _ content: [UInt8], id: ObjectID) throws {
+    try content.withUnsafeBytes { try store(kind, bytes: $0, id: id) }
+  }
+
+  /// Stores an object (copying its bytes) whose id the caller computed. The pack writer
+  /// keeps each id once.
+  func store(_ kind: ObjectKind, bytes content: UnsafeRawBufferPointer, id: ObjectID) throws {
     guard !existing.contains(id) else { return }
     do {
-      try pack.add(kind, content, id: id)
+      try pack.add(kind, bytes: content, id: id)
     } catch let error as GitError {
       throw AnnostoreError.git(error, doing: "writing objects")
     }
     existing.insert(id)
     guard remembersTrees else { return }
     if kind == .tree {
-      treeContents[id] = content
+      treeContents[id] = [UInt8](content)
     } else if kind == .blob && blobBytes + content.count <= Self.blobMemoryLimit {
-      blobContents[id] = content
+      blobContents[id] = [UInt8](content)
       blobBytes += content.count
     }
   }

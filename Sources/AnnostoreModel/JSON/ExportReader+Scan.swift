@@ -15,11 +15,17 @@ extension ExportReader {
   ///
   /// Memory stays bounded as in `read`; `progress` is called now and then with the bytes
   /// read so far.
+  ///
+  /// With `checkingValueKeys` false, a repeated annotation id in `annotationPropertyValues`
+  /// is not refused (nor remembered, which saves a table of all of them): for a caller that
+  /// finds repeats itself, and asks `validate` for the error to report when it does.
   public func scan(
-    progress: ((Int) -> Void)? = nil, _ visit: (ExportRawEvent) throws -> Void
+    progress: ((Int) -> Void)? = nil, checkingValueKeys: Bool = true,
+    _ visit: (ExportRawEvent) throws -> Void
   ) throws {
     var parser = try ExportStreamParser(
       input: ByteChunkReader(path: path, chunkSize: chunkSize, progress: progress))
+    parser.checksValueKeys = checkingValueKeys
     defer { parser.release() }
     try parser.run(RawRecords.self, visit)
   }

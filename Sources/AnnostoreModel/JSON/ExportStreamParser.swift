@@ -8,6 +8,9 @@
 struct ExportStreamParser {
   let input: ByteChunkReader
   private var core = ParserCore()
+  /// Whether a repeated annotation id in `annotationPropertyValues` is refused here (else
+  /// the caller finds repeats itself).
+  var checksValueKeys = true
 
   init(input: ByteChunkReader) {
     self.input = input
@@ -172,7 +175,7 @@ struct ExportStreamParser {
         }
         let keyStart = input.absoluteOffset
         let annotationId = try parseString(pointer: pointer)
-        guard seenIds.insert(annotationId) else {
+        guard !checksValueKeys || seenIds.insert(annotationId) else {
           throw error(
             "duplicate key \(ParserCore.quoted(annotationId))", atAbsolute: keyStart,
             pointer: pointer + "/" + JSONPointer.escape(annotationId))

@@ -14,31 +14,40 @@ public enum NimbusDocuments {
   {
     let members = try RecordChecks.members(value, "an annotation", at: pointer())
     let (id, normalized) = try RecordChecks.identify(members, "annotation", at: pointer())
-    var seen: Set<String> = []
+    // The required members seen, one bit each in the order of `required`.
+    let required = ["coordinates", "tags", "channel", "location", "shape"]
+    var seen = 0
     for member in normalized {
-      seen.insert(member.key)
       func at() -> String { RecordChecks.child(pointer(), member.key) }
       switch member.key {
-      case "tags": try RecordChecks.stringArray(member.value, "\"tags\"", at: at())
+      case "tags":
+        seen |= 1 << 1
+        try RecordChecks.stringArray(member.value, "\"tags\"", at: at())
       case "shape":
+        seen |= 1 << 4
         let shape = try RecordChecks.string(member.value, "\"shape\"", at: at())
         guard annotationShapes.contains(shape) else {
           throw RecordError(
             "unknown shape \"\(shape)\" (NimbusImage stores point, line, polygon, rectangle)",
             at: at())
         }
-      case "channel": try RecordChecks.integer(member.value, "\"channel\"", at: at())
-      case "location": try location(member.value, at: at())
-      case "coordinates": try coordinates(member.value, at: at())
+      case "channel":
+        seen |= 1 << 2
+        try RecordChecks.integer(member.value, "\"channel\"", at: at())
+      case "location":
+        seen |= 1 << 3
+        try location(member.value, at: at())
+      case "coordinates":
+        seen |= 1 << 0
+        try coordinates(member.value, at: at())
       case "datasetId": _ = try RecordChecks.string(member.value, "\"datasetId\"", at: at())
       case "name": try RecordChecks.stringOrNull(member.value, "\"name\"", at: at())
       case "color": try RecordChecks.stringOrNull(member.value, "\"color\"", at: at())
       default: continue
       }
     }
-    for required in ["coordinates", "tags", "channel", "location", "shape"]
-    where !seen.contains(required) {
-      throw RecordError("the annotation has no \"\(required)\"", at: pointer())
+    for (bit, name) in required.enumerated() where seen & (1 << bit) == 0 {
+      throw RecordError("the annotation has no \"\(name)\"", at: pointer())
     }
     return NormalizedRecord(id: id, document: .object(normalized))
   }
@@ -52,11 +61,14 @@ public enum NimbusDocuments {
     let (id, normalized) = try RecordChecks.identify(members, "connection", at: pointer())
     var seen: Set<String> = []
     for member in normalized {
-      seen.insert(member.key)
       func at() -> String { RecordChecks.child(pointer(), member.key) }
       switch member.key {
-      case "parentId": _ = try RecordChecks.token(member.value, "\"parentId\"", at: at())
-      case "childId": _ = try RecordChecks.token(member.value, "\"childId\"", at: at())
+      case "parentId":
+        seen.insert(member.key)
+        _ = try RecordChecks.token(member.value, "\"parentId\"", at: at())
+      case "childId":
+        seen.insert(member.key)
+        _ = try RecordChecks.token(member.value, "\"childId\"", at: at())
       case "tags": try RecordChecks.stringArray(member.value, "\"tags\"", at: at())
       case "label": try RecordChecks.stringOrNull(member.value, "\"label\"", at: at())
       case "datasetId": _ = try RecordChecks.string(member.value, "\"datasetId\"", at: at())
@@ -142,9 +154,14 @@ public enum NimbusDocuments {
     throws(RecordError)
   {
     let members = try RecordChecks.members(value, "\"location\"", at: pointer())
-    for member in members where ["XY", "Z", "Time"].contains(member.key) {
-      try RecordChecks.integer(
-        member.value, "location \"\(member.key)\"", at: RecordChecks.child(pointer(), member.key))
+    for member in members {
+      switch member.key {
+      case "XY", "Z", "Time":
+        try RecordChecks.integer(
+          member.value, "location \"\(member.key)\"",
+          at: RecordChecks.child(pointer(), member.key))
+      default: continue
+      }
     }
   }
 
@@ -160,7 +177,9 @@ public enum NimbusDocuments {
     }
     for (index, point) in points.enumerated() {
       func at() -> String { pointer() + "/\(index)" }
-      let members = try RecordChecks.members(point, "a coordinate", at: at())
+      guard case .object(let members) = point else {
+        throw RecordError("a coordinate must be an object, not \(point.typeDescription)", at: at())
+      }
       var hasX = false
       var hasY = false
       for member in members {
@@ -170,7 +189,11 @@ public enum NimbusDocuments {
         case "z": break
         default: continue
         }
-        try RecordChecks.number(member.value, "\"\(member.key)\"", at: at() + "/" + member.key)
+        guard case .number = member.value else {
+          throw RecordError(
+            "\"\(member.key)\" must be a number, not \(member.value.typeDescription)",
+            at: at() + "/" + member.key)
+        }
       }
       guard hasX, hasY else {
         throw RecordError("a coordinate needs both \"x\" and \"y\"", at: at())

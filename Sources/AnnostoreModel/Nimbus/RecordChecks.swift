@@ -13,60 +13,75 @@ enum RecordChecks {
     return pointer + "/" + escaped
   }
 
-  static func members(_ value: JSONValue, _ what: String, at pointer: @autoclosure () -> String)
+  static func members(
+    _ value: JSONValue, _ what: @autoclosure () -> String,
+    at pointer: @autoclosure () -> String
+  )
     throws(RecordError)
     -> [JSONMember]
   {
     guard case .object(let members) = value else {
-      throw RecordError("\(what) must be an object, not \(value.typeDescription)", at: pointer())
+      throw RecordError("\(what()) must be an object, not \(value.typeDescription)", at: pointer())
     }
     return members
   }
 
-  static func string(_ value: JSONValue, _ what: String, at pointer: @autoclosure () -> String)
+  static func string(
+    _ value: JSONValue, _ what: @autoclosure () -> String,
+    at pointer: @autoclosure () -> String
+  )
     throws(RecordError)
     -> String
   {
     guard case .string(let text) = value else {
-      throw RecordError("\(what) must be a string, not \(value.typeDescription)", at: pointer())
+      throw RecordError("\(what()) must be a string, not \(value.typeDescription)", at: pointer())
     }
     return text
   }
 
-  static func integer(_ value: JSONValue, _ what: String, at pointer: @autoclosure () -> String)
+  static func integer(
+    _ value: JSONValue, _ what: @autoclosure () -> String,
+    at pointer: @autoclosure () -> String
+  )
     throws(RecordError)
   {
     guard case .number(let number) = value, number.rounded() == number else {
-      throw RecordError("\(what) must be an integer, not \(value.typeDescription)", at: pointer())
+      throw RecordError("\(what()) must be an integer, not \(value.typeDescription)", at: pointer())
     }
   }
 
-  static func number(_ value: JSONValue, _ what: String, at pointer: @autoclosure () -> String)
+  static func number(
+    _ value: JSONValue, _ what: @autoclosure () -> String,
+    at pointer: @autoclosure () -> String
+  )
     throws(RecordError)
   {
     guard case .number = value else {
-      throw RecordError("\(what) must be a number, not \(value.typeDescription)", at: pointer())
+      throw RecordError("\(what()) must be a number, not \(value.typeDescription)", at: pointer())
     }
   }
 
-  static func stringArray(_ value: JSONValue, _ what: String, at pointer: @autoclosure () -> String)
+  static func stringArray(
+    _ value: JSONValue, _ what: @autoclosure () -> String,
+    at pointer: @autoclosure () -> String
+  )
     throws(RecordError)
   {
     guard case .array(let elements) = value else {
       throw RecordError(
-        "\(what) must be an array of strings, not \(value.typeDescription)", at: pointer())
+        "\(what()) must be an array of strings, not \(value.typeDescription)", at: pointer())
     }
     for (index, element) in elements.enumerated() {
       guard case .string = element else {
         throw RecordError(
-          "\(what) must hold strings only, found \(element.typeDescription)",
+          "\(what()) must hold strings only, found \(element.typeDescription)",
           at: pointer() + "/\(index)")
       }
     }
   }
 
   static func stringOrNull(
-    _ value: JSONValue, _ what: String, at pointer: @autoclosure () -> String
+    _ value: JSONValue, _ what: @autoclosure () -> String, at pointer: @autoclosure () -> String
   )
     throws(RecordError)
   {
@@ -74,17 +89,20 @@ enum RecordChecks {
     case .string, .null: return
     default:
       throw RecordError(
-        "\(what) must be a string or null, not \(value.typeDescription)", at: pointer())
+        "\(what()) must be a string or null, not \(value.typeDescription)", at: pointer())
     }
   }
 
-  static func token(_ value: JSONValue, _ what: String, at pointer: @autoclosure () -> String)
+  static func token(
+    _ value: JSONValue, _ what: @autoclosure () -> String,
+    at pointer: @autoclosure () -> String
+  )
     throws(RecordError)
     -> String
   {
-    let text = try string(value, what, at: pointer())
+    let text = try string(value, what(), at: pointer())
     if let problem = RecordID.problem(with: text) {
-      throw RecordError("\(what): \(problem)", at: pointer())
+      throw RecordError("\(what()): \(problem)", at: pointer())
     }
     return text
   }

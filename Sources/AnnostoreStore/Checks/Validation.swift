@@ -20,23 +20,33 @@ public enum ExportValidator {
   public static func validate(file: String, progress: ((Int) -> Void)? = nil) throws
     -> ValidationReport
   {
-    let ingested = try ExportIngest(file: file, sink: nil, previous: [:]).run(progress: progress)
-    let annotations = ingested.records[.annotations] ?? [:]
+    let empty = RecordKind.allCases.map { kind in
+      var state = KindState(kind: kind)
+      state.groupByShard()
+      return state
+    }
+    let ingested = try ExportIngest(
+      file: file, sink: nil, previous: PreviousRecords(ready: empty), digests: false
+    ).run(progress: progress)
+    var kinds = RecordKind.allCases.map { kind in
+      KindAssembly(
+        kind: kind, old: empty[kind.position],
+        ingested: ingested.carries(kind) ? ingested.kinds[kind.position] : nil,
+        incremental: true)
+    }
+    if let failure = SnapshotBuilder.firstFailure(ingested.failure, &kinds) {
+      throw failure.error(file: file)
+    }
+    // Dangling references are counted only against annotations the file carries.
+    try SnapshotBuilder.assemble(
+      &kinds, sink: nil, reader: nil, pruneReferences: ingested.carries(.annotations))
     var report = ValidationReport(
       file: file, sections: RecordKind.allCases.filter { ingested.carries($0) }, counts: [:],
-      orphanedValues: 0, orphanedConnections: 0, bytes: ingested.bytesRead)
+      orphanedValues: kinds[RecordKind.values.position].droppedCount,
+      orphanedConnections: kinds[RecordKind.connections.position].droppedCount,
+      bytes: ingested.bytesRead)
     for kind in RecordKind.allCases where ingested.carries(kind) {
-      report.counts[kind] = ingested.records[kind]?.count ?? 0
-    }
-    if ingested.carries(.annotations) {
-      report.orphanedValues =
-        (ingested.records[.values] ?? [:]).keys.filter {
-          annotations[$0] == nil
-        }.count
-      report.orphanedConnections =
-        ingested.connectionEnds.values.filter {
-          annotations[$0.parent] == nil || annotations[$0.child] == nil
-        }.count
+      report.counts[kind] = ingested.kinds[kind.position].items.count
     }
     return report
   }

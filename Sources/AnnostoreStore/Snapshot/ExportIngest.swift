@@ -3,231 +3,509 @@ import AnnostoreModel
 import Dispatch
 import Foundation
 
-/// What reading an export produced: for each part it carried, its records (id → blob id).
+/// The records of one kind an export carried, in file order.
+struct IngestedKind {
+  /// Each record: >= 0, the old entry whose bytes it repeats exactly; < 0, `~i` with `i` its
+  /// place in `misses`.
+  var items: [Int32] = []
+  /// The byte offset in the file of each record.
+  var offsets: [Int] = []
+  /// The records not recognised: parsed, checked and canonicalised.
+  var misses = RecordColumns()
+  /// For each old entry, the item that repeats it; -1 when none does.
+  var hitItem: [Int32]
+  /// Property values that are an empty object (the same as none): not records, but their
+  /// annotation ids still may not repeat. Their ids, shards and offsets.
+  var emptyNames = NameHeap()
+  var emptyShards: [UInt16] = []
+  var emptyOffsets: [Int] = []
+
+  init(oldCount: Int) {
+    hitItem = [Int32](repeating: -1, count: oldCount)
+  }
+}
+
+/// What reading an export produced.
 struct IngestedExport {
-  /// The parts the file carried.
-  var sections: Set<ExportSection> = []
-  /// Records by kind, for the parts carried.
-  var records: [RecordKind: [String: ObjectID]] = [:]
-  /// The two ends of each connection read.
-  var connectionEnds: [String: (parent: String, child: String)] = [:]
+  /// The parts the file carried, in file order.
+  var sections: [ExportSection] = []
+  /// The records of each kind (by `RecordKind.position`), for the parts carried.
+  var kinds: [IngestedKind]
   /// The NimbusImage dataset id the annotations carry, if any.
   var nimbusDatasetId: String?
   /// Bytes of the file.
   var bytesRead = 0
+  /// The first problem met in file order; reported unless the records before it hold a
+  /// duplicate id (found once they are sorted into shards).
+  var failure: IngestFailure?
 
   func carries(_ kind: RecordKind) -> Bool { sections.contains(kind.section) }
 }
 
-/// Reads a NimbusImage export, checks every record, and (when given a sink) writes each
-/// record's canonical file as a blob, skipping blobs the previous revision already has.
-/// Any problem stops it with a bad-input error naming the file and the place.
-///
-/// Records are checked, canonicalised and hashed in batches on a second thread while the
-/// reader parses the next batch; the pack writer compresses on its own threads.
+/// A problem with the export, not reported yet: its place in the file decides whether it is
+/// the first one.
+struct IngestFailure: Sendable {
+  enum Problem: Sendable {
+    /// Reported as it is.
+    case located(AnnostoreError)
+    /// A JSON error inside a record, whose line and column are still to be found.
+    case json(JSONError)
+    /// A record that is not a valid document; `recordOffset` is where the record starts.
+    case record(RecordError, recordOffset: Int)
+    /// A repeated key of `annotationPropertyValues` (`id`): the reader's own check says
+    /// where and how.
+    case repeatedValuesKey(String)
+  }
+
+  /// Where in the file the problem is (the record's start for record errors).
+  var offset: Int
+  var problem: Problem
+
+  /// The error to report, with line and column found (this reads the file again).
+  func error(file: String) -> AnnostoreError {
+    let reader = ExportReader(path: file)
+    switch problem {
+    case .located(let error):
+      return error
+    case .json(let error):
+      return AnnostoreError.badInput(file: file, (try? reader.locate(error)) ?? error)
+    case .record(let error, let recordOffset):
+      return AnnostoreError.badInput(
+        file: file, error, line: try? reader.location(ofOffset: recordOffset))
+    case .repeatedValuesKey(let id):
+      // Nothing before it is wrong, so the reader's structural check stops right there.
+      do {
+        _ = try reader.validate()
+      } catch let error as JSONError {
+        return AnnostoreError.badInput(file: file, error)
+      } catch {}
+      return AnnostoreError(
+        .badInput,
+        "\(file): /annotationPropertyValues/\(JSONPointer.escape(id)): duplicate key \"\(id)\"",
+        hint: "Nothing was written. Fix the file (or export it again from NimbusImage) and retry.")
+    }
+  }
+
+  /// A duplicate id at the record `index` of `kind`, which starts at `offset`.
+  static func duplicate(kind: RecordKind, id: String, index: Int, offset: Int) -> IngestFailure {
+    if kind == .values {
+      return IngestFailure(offset: offset, problem: .repeatedValuesKey(id))
+    }
+    return IngestFailure(
+      offset: offset,
+      problem: .record(
+        RecordError(
+          "duplicate \(kind.singular) id \"\(id)\" (ids must be unique)",
+          at: "/\(kind.section.rawValue)/\(index)/_id"),
+        recordOffset: offset))
+  }
+}
+
+/// Reads a NimbusImage export: finds each record's bytes, recognises records identical to
+/// ones of the previous revision by a digest of their bytes (`old`, from the ingest index),
+/// and parses, checks and canonicalises only the others, writing their blobs into the sink
+/// unless the previous revision has them. Records are handled in batches on other threads
+/// while the file is read; the pack writer compresses on its own threads.
 struct ExportIngest {
   let file: String
-  /// Where blobs go; nil to check the file only.
+  /// Where blobs go; nil to check the file only (no canonical form is made).
   let sink: ObjectSink?
-  /// The records of the previous revision, to skip unchanged blobs.
-  let previous: [RecordKind: [String: ObjectID]]
+  /// The previous revision's records (by `RecordKind.position`), possibly still loading.
+  let previous: PreviousRecords
+  /// Whether to compute the digest of every record (to recognise it now, and next time).
+  let digests: Bool
 
-  private static let batchSize = 2048
+  private static let batchRecords = 2048
+  private static let batchBytes = 1 << 20
+  /// Enough for the reading to run ahead while the previous records load.
+  private static let batchesInFlight = 16
 
   func run(progress: ((Int) -> Void)? = nil) throws -> IngestedExport {
-    var result = IngestedExport()
-    let pipeline = BatchPipeline(file: file, encode: sink != nil)
+    var result = IngestedExport(kinds: [])
+    let context = IngestContext(previous: previous, encode: sink != nil, digests: digests)
+    var inFlight: [IngestBatch] = []
+    var sequence = 0
+    var batch = IngestBatch(sequence: sequence)
+    var readerFailure: IngestFailure?
+
+    func submit() {
+      guard !batch.records.isEmpty else { return }
+      let submitted = batch
+      sequence += 1
+      batch = IngestBatch(sequence: sequence)
+      DispatchQueue.global(qos: .userInitiated).async(group: submitted.group) {
+        submitted.process(context)
+      }
+      inFlight.append(submitted)
+    }
+    func mergeFinished(keeping count: Int) throws {
+      while inFlight.count > count {
+        let finished = inFlight.removeFirst()
+        finished.group.wait()
+        try merge(finished, into: &result, context: context)
+      }
+    }
+
     do {
-      try ExportReader(path: file).read(progress: progress) { event in
+      // Repeated annotation ids of the values are found with the other duplicates.
+      try ExportReader(path: file).scan(progress: progress, checkingValueKeys: false) { event in
         switch event {
         case .sectionStart(let section):
-          result.sections.insert(section)
-          let kind = RecordKind(section: section)
-          result.records[kind] = result.records[kind] ?? [:]
+          result.sections.append(section)
         case .sectionEnd:
           break
-        case .record(let section, let value, let index, let location):
-          pipeline.append(
-            RawRecord(
-              kind: RecordKind(section: section), value: value, index: index, key: nil,
-              location: location))
-        case .values(let annotationId, let value, let location):
-          pipeline.append(
-            RawRecord(
-              kind: .values, value: value, index: 0, key: annotationId, location: location))
-        }
-        if pipeline.pendingCount >= Self.batchSize {
-          try merge(pipeline.submit(), into: &result)
+        case .record(let record):
+          batch.append(record)
+          if batch.records.count >= Self.batchRecords || batch.used >= Self.batchBytes {
+            submit()
+            try mergeFinished(keeping: Self.batchesInFlight - 1)
+            if result.failure != nil { throw StopReading() }
+          }
         }
       }
-      try merge(pipeline.submit(), into: &result)
-      try merge(pipeline.submit(), into: &result)
+    } catch is StopReading {
     } catch let error as JSONError {
-      throw AnnostoreError.badInput(file: file, error)
+      readerFailure = IngestFailure(
+        offset: error.location.offset, problem: .located(.badInput(file: file, error)))
     } catch let error as ExportFileError {
+      for finished in inFlight { finished.group.wait() }
       throw AnnostoreError(
         .badInput, "\(error.path): \(error.message)",
         hint: "Check the path of the export file.")
     }
+    if result.failure == nil { submit() }
+    try mergeFinished(keeping: 0)
+    if result.kinds.isEmpty {
+      result.kinds = try previous.get().kinds.map { IngestedKind(oldCount: $0.count) }
+    }
+    if result.failure == nil { result.failure = readerFailure }
+    result.nimbusDatasetId = context.datasetId
     result.bytesRead = fileSize(file)
     return result
   }
 
-  /// Takes a checked batch into the result, in file order: the first bad record stops it.
-  private func merge(_ batch: [PreparedRecord], into result: inout IngestedExport) throws {
-    for prepared in batch {
-      let record: CheckedRecord
-      switch prepared {
-      case .failed(let error): throw error
-      case .empty: continue
-      case .checked(let checked): record = checked
-      }
-      if record.kind != .values, result.records[record.kind]?[record.id] != nil {
-        throw AnnostoreError.badInput(
-          file: file,
-          RecordError(
-            "duplicate \(record.kind.singular) id \"\(record.id)\" (ids must be unique)",
-            at: record.pointer + "/_id"), line: record.location)
-      }
-      if record.kind == .annotations, result.nimbusDatasetId == nil {
-        result.nimbusDatasetId = record.datasetId
-      }
-      if let ends = record.ends { result.connectionEnds[record.id] = ends }
-      result.records[record.kind, default: [:]][record.id] = record.blob
-      if let sink, let content = record.content, previous[record.kind]?[record.id] != record.blob {
-        try sink.store(.blob, content, id: record.blob)
+  /// Takes a handled batch into the result, in file order; stops at the first failure.
+  private func merge(
+    _ batch: IngestBatch, into result: inout IngestedExport, context: IngestContext
+  ) throws {
+    guard result.failure == nil else { return }
+    let old = try previous.get().kinds
+    if result.kinds.isEmpty { result.kinds = old.map { IngestedKind(oldCount: $0.count) } }
+    if let datasetId = batch.datasetId { context.offer(datasetId, batch: batch.sequence) }
+    for (record, outcome) in zip(batch.records, batch.outcomes) {
+      let position = record.kind.position
+      switch outcome {
+      case .failed(let failure):
+        result.failure = failure
+        return
+      case .empty(let shard):
+        if let key = record.key { result.kinds[position].emptyNames.append(key) }
+        result.kinds[position].emptyShards.append(shard)
+        result.kinds[position].emptyOffsets.append(record.offset)
+      case .hit(let entry):
+        let item = Int32(result.kinds[position].items.count)
+        if result.kinds[position].hitItem[Int(entry)] >= 0 {
+          result.failure = .duplicate(
+            kind: record.kind, id: old[position].records.names.string(Int(entry)),
+            index: record.index, offset: record.offset)
+          return
+        }
+        result.kinds[position].hitItem[Int(entry)] = item
+        result.kinds[position].items.append(entry)
+        result.kinds[position].offsets.append(record.offset)
+      case .miss(let miss):
+        let index = Int32(result.kinds[position].misses.count)
+        result.kinds[position].misses.append(miss)
+        result.kinds[position].items.append(~index)
+        result.kinds[position].offsets.append(record.offset)
+        if let sink, let content = miss.content {
+          try batch.output.withUnsafeBytes {
+            try sink.store(
+              .blob, bytes: UnsafeRawBufferPointer(rebasing: $0[content]), id: miss.blob)
+          }
+        }
       }
     }
   }
 }
 
-/// One record as the reader delivered it.
-struct RawRecord: Sendable {
-  var kind: RecordKind
-  var value: JSONValue
-  var index: Int
-  /// The annotation id of a property-values entry.
-  var key: String?
-  var location: JSONLocation
+/// Ends the scan early once a failure is known.
+private struct StopReading: Error {}
 
-  var pointer: String {
-    if let key { return "/annotationPropertyValues/" + JSONPointer.escape(key) }
-    return "/\(kind.section.rawValue)/\(index)"
+extension RecordColumns {
+  /// Appends a record read from an export.
+  mutating func append(_ miss: MissedRecord) {
+    names.append(miss.id)
+    blobs.append(miss.blob)
+    digests.append(miss.digest)
+    shards.append(miss.shard)
+    keys.append(miss.key)
+    if let ends = miss.ends {
+      self.ends.append(ends.parent)
+      self.ends.append(ends.child)
+      endShards.append(ends.parentKey.shard)
+      endShards.append(ends.childKey.shard)
+      endKeys.append(ends.parentKey.key)
+      endKeys.append(ends.childKey.key)
+    }
   }
 }
 
-/// A record that passed its checks, with its canonical file and blob id.
-struct CheckedRecord: Sendable {
-  var kind: RecordKind
-  var id: String
-  var blob: ObjectID
-  /// The canonical file, nil when only checking.
-  var content: [UInt8]?
-  var ends: (parent: String, child: String)?
-  var datasetId: String?
-  var pointer: String
-  var location: JSONLocation
+/// The previous records of one kind, shared read-only by the workers (a class, so that
+/// handing it to each record costs no copy of its columns).
+final class OldRecords: Sendable {
+  let state: KindState
+
+  init(_ state: KindState) { self.state = state }
 }
 
-/// The outcome of checking one record.
-enum PreparedRecord: Sendable {
-  case checked(CheckedRecord)
-  /// Property values that are an empty object: the same as none.
-  case empty
-  case failed(AnnostoreError)
-}
+/// What every batch shares: the previous revision, the options, and the dataset id found.
+final class IngestContext: @unchecked Sendable {
+  let previous: PreviousRecords
+  let encode: Bool
+  let digests: Bool
+  private let lock = NSLock()
+  private var found: (id: String, batch: Int)?
+  private var cachedOld: [OldRecords]?
 
-/// Checks batches of records on a background thread, one batch in flight while the
-/// caller reads the next.
-final class BatchPipeline {
-  private let file: String
-  private let encode: Bool
-  private var pending: [RawRecord] = []
-  private let group = DispatchGroup()
-  private let inFlight = BatchBox()
-  private var hasInFlight = false
-
-  init(file: String, encode: Bool) {
-    self.file = file
+  init(previous: PreviousRecords, encode: Bool, digests: Bool) {
+    self.previous = previous
     self.encode = encode
+    self.digests = digests
   }
 
-  var pendingCount: Int { pending.count }
-
-  func append(_ record: RawRecord) { pending.append(record) }
-
-  /// Starts checking what is pending, and returns the results of the batch before it
-  /// (empty when there was none).
-  func submit() -> [PreparedRecord] {
-    group.wait()
-    let finished = hasInFlight ? inFlight.output : []
-    inFlight.output = []
-    hasInFlight = !pending.isEmpty
-    guard hasInFlight else { return finished }
-    let box = inFlight
-    box.input = pending
-    pending = []
-    let file = file
-    let encode = encode
-    DispatchQueue.global().async(group: group) {
-      box.output = box.input.map { Self.prepare($0, file: file, encode: encode) }
-      box.input = []
+  /// The previous records (waiting for them); nil when they could not be read (the reading
+  /// thread reports why).
+  func old() -> [OldRecords]? {
+    lock.lock()
+    if let cachedOld {
+      lock.unlock()
+      return cachedOld
     }
-    return finished
+    lock.unlock()
+    guard let kinds = try? previous.get().kinds else { return nil }
+    let old = kinds.map(OldRecords.init)
+    lock.lock()
+    defer { lock.unlock() }
+    if cachedOld == nil { cachedOld = old }
+    return cachedOld
   }
 
-  deinit { group.wait() }
+  /// The NimbusImage dataset id of the first annotation that has one.
+  var datasetId: String? {
+    lock.lock()
+    defer { lock.unlock() }
+    return found?.id
+  }
 
-  /// Checks one record and, when encoding, makes its canonical file and blob id.
-  static func prepare(_ raw: RawRecord, file: String, encode: Bool) -> PreparedRecord {
+  /// Whether batch `sequence` may still hold the first annotation with a dataset id.
+  func wantsDatasetId(batch sequence: Int) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return found.map { sequence < $0.batch } ?? true
+  }
+
+  /// The first dataset id of batch `sequence`.
+  func offer(_ id: String, batch sequence: Int) {
+    lock.lock()
+    defer { lock.unlock() }
+    if found.map({ sequence < $0.batch }) ?? true { found = (id, sequence) }
+  }
+}
+
+/// One record as the scanner found it: where its bytes are in the batch.
+struct BatchRecord {
+  var kind: RecordKind
+  var section: ExportSection
+  var index: Int
+  var key: String?
+  var offset: Int
+  var start: Int
+  var count: Int
+}
+
+/// A record that was not recognised, checked and made canonical.
+struct MissedRecord {
+  var id: String
+  var shard: UInt16
+  /// 128 bits of the SHA-1 of the id (its shard is the first 16).
+  var key: RecordDigest
+  var blob: ObjectID
+  var digest: RecordDigest
+  /// The canonical file in the batch's output, nil when it need not be written (the
+  /// previous revision has the same blob under the same id, or only checking).
+  var content: Range<Int>?
+  var ends: (parent: String, child: String, parentKey: IDKey, childKey: IDKey)?
+}
+
+/// What handling one record gave.
+enum RecordOutcome {
+  /// The record repeats an old entry exactly.
+  case hit(Int32)
+  case miss(MissedRecord)
+  /// Property values that are an empty object: the same as none (its id's shard).
+  case empty(UInt16)
+  case failed(IngestFailure)
+}
+
+/// Records copied out of the reader's buffer, handled together on another thread.
+///
+/// Unchecked Sendable: filled by the reading thread, then handled by one worker, then read
+/// by the reading thread after waiting on `group`.
+final class IngestBatch: @unchecked Sendable {
+  /// Batches are numbered in file order.
+  let sequence: Int
+  let group = DispatchGroup()
+  private(set) var bytes: UnsafeMutableRawPointer
+  private var capacity: Int
+  private(set) var used = 0
+  private(set) var records: [BatchRecord] = []
+  private(set) var outcomes: [RecordOutcome] = []
+  /// Canonical files of the misses, side by side.
+  private(set) var output: [UInt8] = []
+  /// The dataset id of the first annotation in the batch that has one.
+  private(set) var datasetId: String?
+
+  init(sequence: Int) {
+    self.sequence = sequence
+    capacity = (1 << 20) + (1 << 18)
+    bytes = .allocate(byteCount: capacity, alignment: 16)
+    records.reserveCapacity(2048)
+  }
+
+  deinit { bytes.deallocate() }
+
+  func append(_ record: RawExportRecord) {
+    let count = record.bytes.count
+    if capacity - used < count {
+      var newCapacity = capacity * 2
+      while newCapacity - used < count { newCapacity *= 2 }
+      let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+      grown.copyMemory(from: bytes, byteCount: used)
+      bytes.deallocate()
+      bytes = grown
+      capacity = newCapacity
+    }
+    if let source = record.bytes.baseAddress, count > 0 {
+      (bytes + used).copyMemory(from: source, byteCount: count)
+    }
+    records.append(
+      BatchRecord(
+        kind: RecordKind(section: record.section), section: record.section, index: record.index,
+        key: record.key, offset: record.offset, start: used, count: count))
+    used += count
+  }
+
+  /// Handles every record (on a worker thread).
+  func process(_ context: IngestContext) {
+    guard let old = context.old() else { return }
+    let parser = JSONRecordParser()
+    var guesses = [Int](repeating: -1, count: RecordKind.allCases.count)
+    outcomes.reserveCapacity(records.count)
+    output.reserveCapacity(context.encode ? used + used / 4 : 0)
+    for record in records {
+      let raw = RawExportRecord(
+        section: record.section, index: record.index, key: record.key,
+        bytes: UnsafeRawBufferPointer(start: bytes + record.start, count: record.count),
+        offset: record.offset)
+      outcomes.append(
+        handle(raw, record.kind, old[record.kind.position], context, parser, &guesses))
+    }
+  }
+
+  private func handle(
+    _ raw: RawExportRecord, _ kind: RecordKind, _ old: OldRecords, _ context: IngestContext,
+    _ parser: JSONRecordParser, _ guesses: inout [Int]
+  ) -> RecordOutcome {
+    var digest = RecordDigest.none
+    if context.digests {
+      digest = RecordDigest.of(kind: kind, key: raw.key, bytes: raw.bytes)
+      if old.state.hasDigests {
+        let guess = guesses[kind.position] + 1
+        let entry: Int?
+        if guess < old.state.count && old.state.records.digests[guess] == digest {
+          entry = guess
+        } else {
+          entry = old.state.entry(withDigest: digest)
+        }
+        if let entry {
+          guesses[kind.position] = entry
+          if kind == .annotations && datasetId == nil
+            && context.wantsDatasetId(batch: sequence),
+            let value = try? parser.parse(raw)
+          {
+            datasetId = value["datasetId"]?.stringValue
+          }
+          return .hit(Int32(entry))
+        }
+      }
+    }
+    let value: JSONValue
+    do {
+      value = try parser.parse(raw)
+    } catch {
+      return .failed(IngestFailure(offset: error.location.offset, problem: .json(error)))
+    }
     do throws(RecordError) {
       var id: String
       var document: JSONValue
       var ends: (parent: String, child: String)?
-      switch raw.kind {
+      switch kind {
       case .annotations:
-        (id, document) = unpack(try NimbusDocuments.annotation(raw.value, at: raw.pointer))
+        let record = try NimbusDocuments.annotation(value, at: raw.pointer)
+        (id, document) = (record.id, record.document)
+        if datasetId == nil { datasetId = document["datasetId"]?.stringValue }
       case .connections:
-        (id, document) = unpack(try NimbusDocuments.connection(raw.value, at: raw.pointer))
-        ends = NimbusDocuments.connectionEnds(document)
+        let record = try NimbusDocuments.connection(value, at: raw.pointer)
+        (id, document) = (record.id, record.document)
+        ends = NimbusDocuments.connectionEnds(document) ?? ("", "")
       case .properties:
-        (id, document) = unpack(try NimbusDocuments.property(raw.value, at: raw.pointer))
+        let record = try NimbusDocuments.property(value, at: raw.pointer)
+        (id, document) = (record.id, record.document)
       case .values:
         id = raw.key ?? ""
         if let problem = RecordID.problem(with: id) {
           throw RecordError("annotation id: \(problem)", at: raw.pointer)
         }
-        guard let values = try NimbusDocuments.values(raw.value, at: raw.pointer) else {
-          return .empty
+        guard let values = try NimbusDocuments.values(value, at: raw.pointer) else {
+          return .empty(Shard.of(id))
         }
         document = values
       }
-      var content: [UInt8]?
-      var blob = ObjectID(bytes: (0, 0, 0))
-      if encode {
+      let idKey = IDKey(id)
+      let shard = kind.isSharded ? idKey.shard : 0
+      var blob = ObjectID.zero
+      var content: Range<Int>?
+      if context.encode {
         let bytes = CanonicalJSON.fileBytes(document)
         blob = GitObjectFormat.id(of: .blob, bytes)
-        content = bytes
+        var known = false
+        if !old.state.isEmpty {
+          var name = id
+          known = name.withUTF8 { name in
+            old.state.entry(named: name, inShard: Int(shard)).map {
+              old.state.records.blobs[$0] == blob
+            } ?? false
+          }
+        }
+        if !known {
+          content = output.count..<(output.count + bytes.count)
+          output.append(contentsOf: bytes)
+        }
       }
-      return .checked(
-        CheckedRecord(
-          kind: raw.kind, id: id, blob: blob, content: content, ends: ends,
-          datasetId: raw.kind == .annotations ? document["datasetId"]?.stringValue : nil,
-          pointer: raw.pointer, location: raw.location))
+      return .miss(
+        MissedRecord(
+          id: id, shard: shard, key: idKey.key, blob: blob, digest: digest, content: content,
+          ends: ends.map { ($0.parent, $0.child, IDKey($0.parent), IDKey($0.child)) }))
     } catch {
-      return .failed(AnnostoreError.badInput(file: file, error, line: raw.location))
+      return .failed(
+        IngestFailure(offset: raw.offset, problem: .record(error, recordOffset: raw.offset)))
     }
-  }
-
-  private static func unpack(_ record: NormalizedRecord) -> (String, JSONValue) {
-    (record.id, record.document)
   }
 }
 
-/// The batch being checked in the background.
-private final class BatchBox: @unchecked Sendable {
-  var input: [RawRecord] = []
-  var output: [PreparedRecord] = []
+extension KindState {
+  var isEmpty: Bool { records.count == 0 }
 }
 
 extension RecordKind {

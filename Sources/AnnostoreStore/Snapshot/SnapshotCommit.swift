@@ -40,7 +40,10 @@ extension Store {
     let snapshot = try SnapshotBuilder(repository: repository, sink: sink).build(
       file: request.file, dataset: request.dataset, onto: parent, progress: progress)
     var report = snapshot.report
-    if !snapshot.changed { return report }
+    if !snapshot.changed {
+      snapshot.cache?.write(storePath: path)
+      return report
+    }
 
     let signature = (request.author ?? Identity.fromEnvironment()).signatureNow()
     let message = request.message ?? "Record \(request.file) into \(request.dataset)"
@@ -52,6 +55,7 @@ extension Store {
     report.newObjects = sink.newObjectCount
     try sink.install()
     installed = true
+    PhaseClock.mark("pack installed")
     do {
       try repository.updateReference(
         StoreLayout.branch, to: commit, expected: parent, message: "commit: \(message)")
@@ -59,6 +63,8 @@ extension Store {
       throw AnnostoreError.git(error, doing: "moving the branch")
     }
     report.commit = commit.description
+    snapshot.cache?.write(storePath: path)
+    PhaseClock.mark("index written")
     return report
   }
 }

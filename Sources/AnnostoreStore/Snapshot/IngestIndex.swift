@@ -1,0 +1,465 @@
+import AnnostoreGit
+import Dispatch
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The ingest index of a dataset: a cache beside the repository
+/// (`<store>/annostore-cache/<dataset>.<kind>.idx`, one file per kind of records) that
+/// describes one dataset tree record by record, so that the next commit of an export
+/// recognises unchanged records by a digest of their bytes instead of parsing them, and
+/// rebuilds only the trees of shards that changed.
+///
+/// Like git's index it is derived data: safe to delete (the next commit reads the trees
+/// instead and writes a new one), ignored unless all four files describe exactly the
+/// dataset tree of the revision being committed onto, checked by a CRC-32, written to
+/// temporary files and renamed into place. It is never needed for correctness.
+///
+/// Layout of a file (little-endian): magic `ANNOIDX` + format byte, version, kind, the
+/// dataset tree id, the kind's record count, tree and sizes, then its columns (digests,
+/// blob ids, shards, name ends, names, connection end ends, end names, end shards, leaf
+/// trees, first-level trees, digest table); a CRC-32 of all of it last.
+enum IngestIndex {
+  static let magic: [UInt8] = Array("ANNOIDX".utf8) + [2]
+  /// Bumped whenever what a digest stands for changes (checks, canonical form, layout).
+  static let version: UInt32 = 1
+
+  /// Where the index of one kind of `dataset` lives in the store at `storePath`.
+  static func path(storePath: String, dataset: String, kind: RecordKind) -> String {
+    "\(storePath)/annostore-cache/\(dataset).\(kind.rawValue).idx"
+  }
+
+  /// The kinds of `dataset` as the index describes them (loaded in parallel), or nil when
+  /// there is no usable index for the dataset tree `tree` (a file missing, of another tree,
+  /// damaged, or of another version).
+  static func load(storePath: String, dataset: String, tree: ObjectID) -> [KindState]? {
+    let box = LoadedKinds()
+    let kinds = RecordKind.allCases
+    DispatchQueue.concurrentPerform(iterations: kinds.count) { position in
+      let kind = kinds[position]
+      box.set(position, load(path(storePath: storePath, dataset: dataset, kind: kind), kind, tree))
+    }
+    return box.all
+  }
+
+  private static func load(_ path: String, _ kind: RecordKind, _ tree: ObjectID) -> KindState? {
+    guard let file = MappedFile(path) else { return nil }
+    defer { file.close() }
+    let raw = file.bytes
+    guard raw.count > magic.count + 4 + 1 + 20 + 4 else { return nil }
+    let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 4)])
+    let stored = raw.loadUnaligned(fromByteOffset: raw.count - 4, as: UInt32.self)
+    guard UInt32(littleEndian: stored) == Checksum.crc32(body) else { return nil }
+    var reader = IndexReader(body)
+    do {
+      guard try reader.bytes(magic.count).elementsEqual(magic),
+        try reader.integer(UInt32.self) == version,
+        try reader.integer(UInt8.self) == kind.tag,
+        try reader.objectID() == tree
+      else { return nil }
+      let state = try readKind(kind, from: &reader)
+      return reader.isAtEnd ? state : nil
+    } catch {
+      return nil
+    }
+  }
+
+  /// The records of one kind to write: `order` picks each one, in order, from `old`
+  /// (>= 0) or from `new` (`~i`).
+  struct Source: Sendable {
+    let kind: RecordKind
+    let tree: ObjectID?
+    let leaves: [ObjectID]
+    let middles: [ObjectID]
+    let old: RecordColumns
+    let new: RecordColumns
+    let order: [Int32]
+  }
+
+  /// Writes the index of `dataset` describing the dataset tree `tree` (the kinds in
+  /// parallel). Failures are ignored (and leave no file): without an index the next commit
+  /// is only slower.
+  static func write(storePath: String, dataset: String, tree: ObjectID, kinds: [Source]) {
+    let directory = "\(storePath)/annostore-cache"
+    if access(directory, F_OK) != 0 { mkdir(directory, 0o755) }
+    // The largest first, so that two cores finish together.
+    let sources = kinds.sorted { $0.order.count > $1.order.count }
+    DispatchQueue.concurrentPerform(iterations: sources.count) { position in
+      let source = sources[position]
+      let target = path(storePath: storePath, dataset: dataset, kind: source.kind)
+      let temporary = "\(target).tmp-\(getpid())"
+      guard let file = ChunkedFile(creating: temporary) else { return }
+      file.append(magic)
+      file.integer(version)
+      file.integer(source.kind.tag)
+      file.objectID(tree)
+      writeKind(source, to: file)
+      if file.finish() && rename(temporary, target) == 0 { return }
+      unlink(temporary)
+    }
+  }
+
+  /// Removes the index of `dataset`.
+  static func remove(storePath: String, dataset: String) {
+    for kind in RecordKind.allCases {
+      unlink(path(storePath: storePath, dataset: dataset, kind: kind))
+    }
+  }
+
+  // MARK: Kinds
+
+  private static func writeKind(_ source: Source, to file: ChunkedFile) {
+    let order = source.order
+    let isConnection = source.kind == .connections
+    /// The value of a column for each record written, from the old or the new records.
+    @inline(__always) func pick<T>(_ old: [T], _ new: [T], _ value: Int32) -> T {
+      value >= 0 ? old[Int(value)] : new[Int(~value)]
+    }
+    let (oldNames, newNames) = (source.old.names, source.new.names)
+    let (oldEnds, newEnds) = (source.old.ends, source.new.ends)
+    @inline(__always) func nameRange(_ value: Int32) -> Range<Int> {
+      value >= 0 ? oldNames.range(Int(value)) : newNames.range(Int(~value))
+    }
+    @inline(__always) func endRange(_ value: Int32, _ which: Int) -> Range<Int> {
+      value >= 0 ? oldEnds.range(2 * Int(value) + which) : newEnds.range(2 * Int(~value) + which)
+    }
+    var nameBytes = 0
+    var endBytes = 0
+    for value in order {
+      nameBytes += nameRange(value).count
+      if isConnection { endBytes += endRange(value, 0).count + endRange(value, 1).count }
+    }
+    var slotCount = 16
+    while slotCount < order.count * 2 { slotCount *= 2 }
+    file.integer(UInt64(order.count))
+    file.objectID(source.tree ?? .zero)
+    file.integer(UInt64(nameBytes))
+    file.integer(UInt64(isConnection ? 2 * order.count : 0))
+    file.integer(UInt64(endBytes))
+    file.integer(UInt64(slotCount))
+
+    var slots = [UInt32](repeating: 0, count: slotCount)
+    let mask = slotCount - 1
+    let (oldDigests, newDigests) = (source.old.digests, source.new.digests)
+    for (position, value) in order.enumerated() {
+      let digest = pick(oldDigests, newDigests, value)
+      file.integer(digest.high)
+      file.integer(digest.low)
+      if !digest.isNone {
+        var slot = Int(truncatingIfNeeded: digest.low) & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = UInt32(position + 1)
+      }
+    }
+    let (oldBlobs, newBlobs) = (source.old.blobs, source.new.blobs)
+    for value in order { file.objectID(pick(oldBlobs, newBlobs, value)) }
+    let (oldShards, newShards) = (source.old.shards, source.new.shards)
+    for value in order { file.integer(pick(oldShards, newShards, value)) }
+    var end: UInt32 = 0
+    for value in order {
+      end += UInt32(nameRange(value).count)
+      file.integer(end)
+    }
+    oldNames.bytes.withUnsafeBytes { oldHeap in
+      newNames.bytes.withUnsafeBytes { newHeap in
+        for value in order {
+          let heap = value >= 0 ? oldHeap : newHeap
+          file.append(UnsafeRawBufferPointer(rebasing: heap[nameRange(value)]))
+        }
+      }
+    }
+    if isConnection {
+      end = 0
+      for value in order {
+        end += UInt32(endRange(value, 0).count)
+        file.integer(end)
+        end += UInt32(endRange(value, 1).count)
+        file.integer(end)
+      }
+      oldEnds.bytes.withUnsafeBytes { oldHeap in
+        newEnds.bytes.withUnsafeBytes { newHeap in
+          for value in order {
+            let heap = value >= 0 ? oldHeap : newHeap
+            file.append(UnsafeRawBufferPointer(rebasing: heap[endRange(value, 0)]))
+            file.append(UnsafeRawBufferPointer(rebasing: heap[endRange(value, 1)]))
+          }
+        }
+      }
+      let (oldEndShards, newEndShards) = (source.old.endShards, source.new.endShards)
+      for value in order {
+        let record = Int(value >= 0 ? value : ~value)
+        let shards = value >= 0 ? oldEndShards : newEndShards
+        file.integer(shards[2 * record])
+        file.integer(shards[2 * record + 1])
+      }
+    }
+    for leaf in source.leaves { file.objectID(leaf) }
+    for middle in source.middles { file.objectID(middle) }
+    slots.withUnsafeBytes { file.append($0) }
+  }
+
+  private static func readKind(_ kind: RecordKind, from reader: inout IndexReader) throws
+    -> KindState
+  {
+    var state = KindState(kind: kind)
+    let count = try reader.count()
+    let tree = try reader.objectID()
+    state.tree = tree.isZero ? nil : tree
+    let nameBytes = try reader.count()
+    let endCount = try reader.count()
+    let endBytes = try reader.count()
+    let slotCount = try reader.count()
+    guard count < Int(UInt32.max) / 2,
+      endCount == (kind == .connections ? 2 * count : 0),
+      slotCount >= 2 * count, slotCount & (slotCount - 1) == 0
+    else { throw IndexReader.Damaged() }
+    var records = RecordColumns()
+    records.digests = try reader.copy(count, of: RecordDigest.self)
+    records.blobs = try reader.objectIDs(count)
+    records.shards = try reader.copy(count, of: UInt16.self)
+    if !kind.isSharded {
+      guard records.shards.allSatisfy({ $0 == 0 }) else { throw IndexReader.Damaged() }
+    }
+    let nameEnds = try reader.ends(count, total: nameBytes)
+    records.names = NameHeap(bytes: try reader.copy(nameBytes, of: UInt8.self), ends: nameEnds)
+    let ends = try reader.ends(endCount, total: endBytes)
+    records.ends = NameHeap(bytes: try reader.copy(endBytes, of: UInt8.self), ends: ends)
+    records.endShards = try reader.copy(endCount, of: UInt16.self)
+    state.records = records
+    state.leaves = try reader.objectIDs(kind.shardCount)
+    state.middles = try reader.objectIDs(kind.isSharded ? 256 : 0)
+    state.slots = try reader.copy(slotCount, of: UInt32.self)
+    guard state.slots.allSatisfy({ Int($0) <= count }) else { throw IndexReader.Damaged() }
+    state.hasDigests = true
+    state.groupByShard()
+    return state
+  }
+}
+
+extension KindAssembly {
+  /// The records as the ingest index keeps them: in file order (the old order for a kind
+  /// the export did not carry), without the dropped ones.
+  var indexSource: IngestIndex.Source {
+    var order: [Int32] = []
+    order.reserveCapacity(items.count - droppedCount)
+    for (item, value) in items.enumerated() where !dropped[item] { order.append(value) }
+    return IngestIndex.Source(
+      kind: kind, tree: tree, leaves: leaves, middles: middles, old: old.records, new: misses,
+      order: order)
+  }
+}
+
+/// The kinds loaded by parallel workers.
+private final class LoadedKinds: @unchecked Sendable {
+  private let lock = NSLock()
+  private var kinds = [KindState?](repeating: nil, count: RecordKind.allCases.count)
+
+  func set(_ position: Int, _ state: KindState?) {
+    lock.lock()
+    kinds[position] = state
+    lock.unlock()
+  }
+
+  /// All of them, nil when one is missing.
+  var all: [KindState]? {
+    lock.lock()
+    defer { lock.unlock() }
+    let loaded = kinds.compactMap { $0 }
+    return loaded.count == kinds.count ? loaded : nil
+  }
+}
+
+/// A file mapped into memory, read-only.
+private final class MappedFile {
+  let bytes: UnsafeRawBufferPointer
+
+  init?(_ path: String) {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { closeDescriptor(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, status.st_size > 0 else { return nil }
+    let size = Int(status.st_size)
+    guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0),
+      address != UnsafeMutableRawPointer(bitPattern: -1)
+    else { return nil }
+    bytes = UnsafeRawBufferPointer(start: address, count: size)
+  }
+
+  func close() {
+    munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+  }
+}
+
+/// `close(2)`, under a name `MappedFile.close` does not hide.
+private func closeDescriptor(_ descriptor: Int32) {
+  close(descriptor)
+}
+
+/// Reads the index's fields in order, refusing to read past the end.
+private struct IndexReader {
+  struct Damaged: Error {}
+
+  private let bytes: UnsafeRawBufferPointer
+  private var position = 0
+
+  init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+  var isAtEnd: Bool { position == bytes.count }
+
+  mutating func bytes(_ count: Int) throws -> UnsafeRawBufferPointer {
+    guard count >= 0, bytes.count - position >= count else { throw Damaged() }
+    defer { position += count }
+    return UnsafeRawBufferPointer(rebasing: bytes[position..<(position + count)])
+  }
+
+  mutating func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+    let size = MemoryLayout<T>.size
+    guard bytes.count - position >= size else { throw Damaged() }
+    defer { position += size }
+    return T(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: T.self))
+  }
+
+  mutating func count() throws -> Int {
+    let value = try integer(UInt64.self)
+    guard value <= UInt64(bytes.count) else { throw Damaged() }
+    return Int(value)
+  }
+
+  /// `count` values stored as their in-memory bytes (little-endian integers, or digests:
+  /// two of them).
+  mutating func copy<T>(_ count: Int, of type: T.Type) throws -> [T] {
+    let size = MemoryLayout<T>.stride * count
+    let source = try bytes(size)
+    return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+      if size > 0 {
+        UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(
+          from: source.baseAddress!, byteCount: size)
+      }
+      initialized = count
+    }
+  }
+
+  /// An id from its 20 bytes in git's order.
+  mutating func objectID() throws -> ObjectID {
+    let raw = try bytes(20)
+    return Self.objectID(raw, at: 0)
+  }
+
+  mutating func objectIDs(_ count: Int) throws -> [ObjectID] {
+    let raw = try bytes(20 * count)
+    return [ObjectID](unsafeUninitializedCapacity: count) { buffer, initialized in
+      for index in 0..<count {
+        (buffer.baseAddress! + index).initialize(to: Self.objectID(raw, at: 20 * index))
+      }
+      initialized = count
+    }
+  }
+
+  private static func objectID(_ raw: UnsafeRawBufferPointer, at offset: Int) -> ObjectID {
+    ObjectID(
+      bytes: (
+        UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
+        UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)),
+        UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt32.self))
+      ))
+  }
+
+  /// `count` end offsets, non-decreasing, the last equal to `total`.
+  mutating func ends(_ count: Int, total: Int) throws -> [UInt32] {
+    let ends = try copy(count, of: UInt32.self)
+    var previous: UInt32 = 0
+    for end in ends {
+      guard end >= previous, Int(end) <= total else { throw Damaged() }
+      previous = end
+    }
+    guard Int(ends.last ?? 0) == total else { throw Damaged() }
+    return ends
+  }
+}
+
+/// Writes a file through a buffer, keeping a CRC-32 of everything written; `finish`
+/// appends the CRC, syncs nothing (a cache), and closes.
+private final class ChunkedFile {
+  private let descriptor: Int32
+  private let buffer: UnsafeMutableRawPointer
+  private let capacity = 4 << 20
+  private var used = 0
+  private var crc: UInt32 = 0
+  private var failed = false
+
+  init?(creating path: String) {
+    descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { return nil }
+    buffer = .allocate(byteCount: capacity, alignment: 16)
+  }
+
+  deinit { buffer.deallocate() }
+
+  @inline(__always)
+  func append(_ bytes: UnsafeRawBufferPointer) {
+    if capacity - used < bytes.count {
+      flush()
+      if bytes.count > capacity {
+        writeOut(bytes)
+        return
+      }
+    }
+    if let source = bytes.baseAddress, bytes.count > 0 {
+      (buffer + used).copyMemory(from: source, byteCount: bytes.count)
+      used += bytes.count
+    }
+  }
+
+  func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
+
+  @inline(__always)
+  func integer<T: FixedWidthInteger>(_ value: T) {
+    let size = MemoryLayout<T>.size
+    if capacity - used < size { flush() }
+    (buffer + used).storeBytes(of: value.littleEndian, as: T.self)
+    used += size
+  }
+
+  /// An id as its 20 bytes in git's order.
+  @inline(__always)
+  func objectID(_ id: ObjectID) {
+    if capacity - used < 20 { flush() }
+    (buffer + used).storeBytes(of: id.bytes.0.bigEndian, as: UInt64.self)
+    (buffer + used + 8).storeBytes(of: id.bytes.1.bigEndian, as: UInt64.self)
+    (buffer + used + 16).storeBytes(of: id.bytes.2.bigEndian, as: UInt32.self)
+    used += 20
+  }
+
+  private func flush() {
+    writeOut(UnsafeRawBufferPointer(start: buffer, count: used))
+    used = 0
+  }
+
+  private func writeOut(_ bytes: UnsafeRawBufferPointer) {
+    guard !failed, bytes.count > 0 else { return }
+    crc = Checksum.crc32(bytes, continuing: crc)
+    var done = 0
+    while done < bytes.count {
+      let count = write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+      if count <= 0 {
+        failed = true
+        return
+      }
+      done += count
+    }
+  }
+
+  /// Writes the CRC-32 and closes; false when anything failed.
+  func finish() -> Bool {
+    flush()
+    let sum = crc
+    integer(sum)
+    flush()
+    return close(descriptor) == 0 && !failed
+  }
+}

@@ -1,0 +1,238 @@
+import AnnostoreGit
+
+/// 128 bits of the SHA-1 of a record as it stands in an export: its kind, for property
+/// values the annotation id it is filed under, and its raw bytes. Equal digests mean equal
+/// records, whose checked, canonical form is therefore known already. Zero means unknown.
+struct RecordDigest: Equatable, Sendable {
+  var high: UInt64
+  var low: UInt64
+
+  static let none = RecordDigest(high: 0, low: 0)
+
+  var isNone: Bool { high == 0 && low == 0 }
+
+  /// The digest of one record of `kind`: `key` is the member name it is filed under in
+  /// `annotationPropertyValues` (nil for the lists), `bytes` its text from `{` to `}`.
+  static func of(kind: RecordKind, key: String?, bytes: UnsafeRawBufferPointer) -> RecordDigest {
+    var stream = SHA1Stream()
+    var key = key
+    let keyLength = key?.utf8.count ?? 0
+    var header: (UInt8, UInt32) = (kind.tag, UInt32(truncatingIfNeeded: keyLength).littleEndian)
+    withUnsafeBytes(of: &header.0) { stream.update($0) }
+    withUnsafeBytes(of: &header.1) { stream.update($0) }
+    if key != nil {
+      key!.withUTF8 { stream.update(UnsafeRawBufferPointer($0)) }
+    }
+    stream.update(bytes)
+    let sum = stream.finish()
+    let digest = RecordDigest(high: sum.bytes.0, low: sum.bytes.1)
+    return digest.isNone ? RecordDigest(high: 0, low: 1) : digest
+  }
+}
+
+extension RecordKind {
+  /// The kind's place in `RecordKind.allCases`.
+  var position: Int {
+    switch self {
+    case .annotations: return 0
+    case .connections: return 1
+    case .properties: return 2
+    case .values: return 3
+    }
+  }
+
+  /// A byte naming the kind in digests and in the ingest index.
+  var tag: UInt8 {
+    switch self {
+    case .annotations: return 1
+    case .connections: return 2
+    case .properties: return 3
+    case .values: return 4
+    }
+  }
+
+  /// How many leaf directories records of this kind are spread over: 65,536 `<aa>/<bb>`
+  /// shards, or one flat directory.
+  var shardCount: Int { isSharded ? 1 << 16 : 1 }
+}
+
+/// Record ids (or other short byte strings) side by side in one buffer.
+struct NameHeap: Sendable {
+  private(set) var bytes: [UInt8] = []
+  /// End offset in `bytes` of each name.
+  private(set) var ends: [UInt32] = []
+
+  init() {}
+
+  init(bytes: [UInt8], ends: [UInt32]) {
+    self.bytes = bytes
+    self.ends = ends
+  }
+
+  var count: Int { ends.count }
+
+  mutating func reserve(names: Int, bytes byteCount: Int) {
+    ends.reserveCapacity(names)
+    bytes.reserveCapacity(byteCount)
+  }
+
+  mutating func append(_ name: String) {
+    var name = name
+    name.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+  }
+
+  mutating func append(_ name: UnsafeRawBufferPointer) {
+    bytes.append(contentsOf: name)
+    ends.append(UInt32(bytes.count))
+  }
+
+  /// The byte range of name `index`.
+  @inline(__always)
+  func range(_ index: Int) -> Range<Int> {
+    (index == 0 ? 0 : Int(ends[index - 1]))..<Int(ends[index])
+  }
+
+  /// Name `index` as text.
+  func string(_ index: Int) -> String {
+    String(decoding: bytes[range(index)], as: UTF8.self)
+  }
+}
+
+/// Records of one kind, column by column: what the store needs of each to build trees and
+/// to recognise it in the next export.
+struct RecordColumns: Sendable {
+  var digests: [RecordDigest] = []
+  var blobs: [ObjectID] = []
+  var shards: [UInt16] = []
+  var names = NameHeap()
+  /// Connections only: the ids of each one's two annotations (parent at 2i, child at
+  /// 2i + 1); empty names when not known.
+  var ends = NameHeap()
+  /// Connections only: the shards of those two ids.
+  var endShards: [UInt16] = []
+  /// Records just read only (the index does not keep them): 128 bits of the SHA-1 of each
+  /// id, and of the ids at each connection's ends; for finding ids by hashing.
+  var keys: [RecordDigest] = []
+  var endKeys: [RecordDigest] = []
+
+  var count: Int { blobs.count }
+
+  mutating func reserve(_ count: Int) {
+    digests.reserveCapacity(count)
+    blobs.reserveCapacity(count)
+    shards.reserveCapacity(count)
+    names.reserve(names: count, bytes: count * 24)
+  }
+}
+
+/// The order of record files in a git tree: by the bytes of `<id>.json`.
+enum FileNameOrder {
+  private static let suffix: [UInt8] = Array(".json".utf8)
+
+  /// Negative, zero or positive as `a + ".json"` sorts before, with or after `b + ".json"`.
+  @inline(__always)
+  static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+    let common = min(a.count, b.count)
+    var index = 0
+    while index < common {
+      let x = a[index]
+      let y = b[index]
+      if x != y { return x < y ? -1 : 1 }
+      index += 1
+    }
+    if a.count == b.count { return 0 }
+    // One is a prefix of the other: compare the rest, each followed by ".json".
+    let aLength = a.count + suffix.count
+    let bLength = b.count + suffix.count
+    var position = common
+    while position < aLength && position < bLength {
+      let x = position < a.count ? a[position] : suffix[position - a.count]
+      let y = position < b.count ? b[position] : suffix[position - b.count]
+      if x != y { return x < y ? -1 : 1 }
+      position += 1
+    }
+    return aLength < bLength ? -1 : 1
+  }
+}
+
+/// A record id's shard and 128 bits of the SHA-1 it comes from.
+struct IDKey {
+  var shard: UInt16
+  var key: RecordDigest
+
+  init(_ id: String) {
+    var id = id
+    let sum = id.withUTF8 { GitObjectFormat.sha1(UnsafeRawBufferPointer($0)) }
+    shard = UInt16(truncatingIfNeeded: sum.bytes.0 >> 48)
+    key = RecordDigest(high: sum.bytes.0, low: sum.bytes.1)
+  }
+}
+
+/// Record ids, by 128 bits of their SHA-1 (`IDKey`): open addressing, no allocation per id.
+struct IDKeySet {
+  private var slots: [RecordDigest]
+  private let mask: Int
+
+  /// The set of `keys`.
+  init<Keys: Sequence>(_ keys: Keys, count: Int) where Keys.Element == RecordDigest {
+    var size = 16
+    while size < count * 2 { size *= 2 }
+    slots = [RecordDigest](repeating: .none, count: size)
+    mask = size - 1
+    for key in keys {
+      let stored = key.isNone ? RecordDigest(high: 0, low: 1) : key
+      var slot = Int(truncatingIfNeeded: stored.low) & mask
+      while !slots[slot].isNone && slots[slot] != stored { slot = (slot + 1) & mask }
+      slots[slot] = stored
+    }
+  }
+
+  func contains(_ key: RecordDigest) -> Bool {
+    let wanted = key.isNone ? RecordDigest(high: 0, low: 1) : key
+    var slot = Int(truncatingIfNeeded: wanted.low) & mask
+    while !slots[slot].isNone {
+      if slots[slot] == wanted { return true }
+      slot = (slot + 1) & mask
+    }
+    return false
+  }
+}
+
+/// The shard of record ids: the first two bytes of the SHA-1 of the id's UTF-8 bytes.
+enum Shard {
+  static func of(_ id: UnsafeRawBufferPointer) -> UInt16 {
+    UInt16(truncatingIfNeeded: GitObjectFormat.sha1(id).bytes.0 >> 48)
+  }
+
+  static func of(_ id: String) -> UInt16 {
+    var id = id
+    return id.withUTF8 { of(UnsafeRawBufferPointer($0)) }
+  }
+
+  /// The two directory names of a shard number (`"3f"`, `"a0"`).
+  static func directories(_ shard: Int) -> (String, String) {
+    (hex(shard >> 8), hex(shard & 0xff))
+  }
+
+  static func hex(_ byte: Int) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    return String(decoding: [digits[byte >> 4], digits[byte & 0x0f]], as: UTF8.self)
+  }
+
+  /// The byte value of a two-digit lowercase hex directory name, nil otherwise.
+  static func byte(_ name: String) -> Int? {
+    let units = Array(name.utf8)
+    guard units.count == 2, let high = nibble(units[0]), let low = nibble(units[1]) else {
+      return nil
+    }
+    return high << 4 | low
+  }
+
+  private static func nibble(_ unit: UInt8) -> Int? {
+    switch unit {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return Int(unit - UInt8(ascii: "0"))
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return Int(unit - UInt8(ascii: "a")) + 10
+    default: return nil
+    }
+  }
+}

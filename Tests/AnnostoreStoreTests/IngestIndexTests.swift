@@ -1,0 +1,91 @@
+import AnnostoreGit
+import Foundation
+import Testing
+
+@testable import AnnostoreStore
+
+/// The pieces of the ingest index: file order of record names, shards, and a round trip of
+/// the index files (with damage refused).
+@Suite struct IngestIndexTests {
+  @Test func fileNameOrderIsTheOrderOfTheFileNames() {
+    let names = [
+      "a", "a-b", "a_b", "ab", "A", "Z", "-", "_", "a-", "a--", "0", "00", "0-", "json", "a.j",
+      "a.jsonx", "a.json",
+      "abc", "abcd", "abc-d", "abc_d",
+    ]
+    for left in names {
+      for right in names {
+        let expected = Array((left + ".json").utf8).lexicographicallyPrecedes(
+          Array((right + ".json").utf8))
+        let order = Array(left.utf8).withUnsafeBufferPointer { a in
+          Array(right.utf8).withUnsafeBufferPointer { b in FileNameOrder.compare(a, b) }
+        }
+        #expect((order < 0) == expected, "\(left) vs \(right)")
+        #expect((order == 0) == (left == right), "\(left) vs \(right)")
+      }
+    }
+  }
+
+  @Test func shardIsTheFirstTwoBytesOfTheSHA1() {
+    for id in ["65a1b2c3d4e5f60718293a4b", "x", "cell_1"] {
+      let (first, second) = StoreLayout.shard(of: id)
+      #expect(Shard.directories(Int(Shard.of(id))) == (first, second))
+    }
+  }
+
+  @Test func indexFilesRoundTripAndRefuseDamage() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "ingest-index-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let tree = ObjectID(bytes: (1, 2, 3))
+    var sources: [IngestIndex.Source] = []
+    for kind in RecordKind.allCases {
+      var records = RecordColumns()
+      for index in 0..<(kind == .properties ? 3 : 500) {
+        let id = "\(kind.rawValue)-\(index)"
+        records.names.append(id)
+        records.blobs.append(ObjectID(bytes: (UInt64(index), 7, 9)))
+        records.digests.append(RecordDigest(high: UInt64(index) &* 31 &+ 1, low: UInt64(index)))
+        records.shards.append(kind.isSharded ? Shard.of(id) : 0)
+        if kind == .connections {
+          records.ends.append("parent-\(index)")
+          records.ends.append("child-\(index)")
+          records.endShards.append(contentsOf: [Shard.of("parent-\(index)"), 5])
+        }
+      }
+      var leaves = [ObjectID](repeating: .zero, count: kind.shardCount)
+      leaves[0] = ObjectID(bytes: (9, 9, 9))
+      sources.append(
+        IngestIndex.Source(
+          kind: kind, tree: kind == .values ? nil : ObjectID(bytes: (4, 5, 6)), leaves: leaves,
+          middles: [ObjectID](repeating: .zero, count: kind.isSharded ? 256 : 0), old: records,
+          new: RecordColumns(), order: (0..<Int32(records.count)).map { $0 }))
+    }
+    IngestIndex.write(storePath: folder.path, dataset: "d", tree: tree, kinds: sources)
+    let loaded = try #require(IngestIndex.load(storePath: folder.path, dataset: "d", tree: tree))
+    for (state, source) in zip(loaded, sources) {
+      #expect(state.kind == source.kind)
+      #expect(state.tree == source.tree)
+      #expect(state.records.blobs == source.old.blobs)
+      #expect(state.records.digests == source.old.digests)
+      #expect(state.records.shards == source.old.shards)
+      #expect(state.records.names.bytes == source.old.names.bytes)
+      #expect(state.records.ends.bytes == source.old.ends.bytes)
+      #expect(state.records.endShards == source.old.endShards)
+      #expect(state.leaves == source.leaves)
+      for entry in 0..<state.count {
+        #expect(state.entry(withDigest: source.old.digests[entry]) == entry)
+      }
+      #expect(state.entry(withDigest: RecordDigest(high: 77, low: 77)) == nil)
+    }
+    #expect(
+      IngestIndex.load(storePath: folder.path, dataset: "d", tree: ObjectID(bytes: (1, 2, 4)))
+        == nil)
+    let path = IngestIndex.path(storePath: folder.path, dataset: "d", kind: .values)
+    var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+    bytes[bytes.count / 2] ^= 1
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    #expect(IngestIndex.load(storePath: folder.path, dataset: "d", tree: tree) == nil)
+  }
+}
