@@ -9,6 +9,7 @@ public struct RemoteInfo: Sendable, Equatable {
   /// A separate push URL, if configured.
   public var pushURL: String?
 
+  /// A remote as given.
   public init(name: String, url: String, pushURL: String? = nil) {
     self.name = name
     self.url = url
@@ -24,8 +25,10 @@ public struct RemoteAccess: Sendable {
   public var sshKeyPath: String?
   /// The ssh user when the URL names none (default: the local user name).
   public var sshUser: String?
-  /// User and token (or password) for HTTP(S) remotes.
+  /// User for HTTP(S) remotes (default: the URL's user, else `annostore`).
   public var httpUser: String?
+  /// Token (or password) for HTTP(S) remotes; without one, a server asking for a login
+  /// is refused.
   public var httpToken: String?
   /// known_hosts files consulted besides `$HOME/.ssh/known_hosts`.
   public var knownHostsFiles: [String]
@@ -35,6 +38,8 @@ public struct RemoteAccess: Sendable {
   /// Where an accepted new host key is recorded (default `$HOME/.ssh/known_hosts`).
   public var newHostKeyFile: String?
 
+  /// Access settings as given; the defaults mean the agent and usual key files, no HTTP
+  /// login, and only `$HOME/.ssh/known_hosts`.
   public init(
     sshKeyPath: String? = nil, sshUser: String? = nil, httpUser: String? = nil,
     httpToken: String? = nil, knownHostsFiles: [String] = [], acceptNewHostKey: Bool = false,
@@ -64,6 +69,7 @@ public struct TransferProgress: Sendable, Equatable {
     case sending
   }
 
+  /// The phase reported.
   public var phase: Phase
   /// Objects done in this phase.
   public var objects: Int
@@ -72,6 +78,7 @@ public struct TransferProgress: Sendable, Equatable {
   /// Bytes transferred so far.
   public var bytes: Int
 
+  /// A report as given.
   public init(phase: Phase, objects: Int, totalObjects: Int, bytes: Int) {
     self.phase = phase
     self.objects = objects
@@ -89,6 +96,7 @@ public struct ReferenceUpdate: Sendable, Equatable {
   /// Where it points now, nil if it was deleted.
   public var new: ObjectID?
 
+  /// An update as given.
   public init(name: String, old: ObjectID?, new: ObjectID?) {
     self.name = name
     self.old = old
@@ -100,8 +108,9 @@ public struct ReferenceUpdate: Sendable, Equatable {
 public struct FetchResult: Sendable {
   /// The local references it created, moved or deleted.
   public var updates: [ReferenceUpdate]
-  /// Objects and bytes received.
+  /// Objects received.
   public var receivedObjects: Int
+  /// Bytes received (the pack as sent).
   public var receivedBytes: Int
 }
 
@@ -109,7 +118,8 @@ public struct FetchResult: Sendable {
 public struct PushResult: Sendable {
   /// The remote references it asked to update, with their old and new targets.
   public var updates: [ReferenceUpdate]
-  /// Objects and bytes sent.
+  /// Objects sent.
   public var sentObjects: Int
+  /// Bytes sent: the pack over the network, the objects' content to a local repository.
   public var sentBytes: Int
 }

@@ -10,6 +10,7 @@ public struct RemoteURL: Sendable, Equatable {
 
   /// The URL as given.
   public var text: String
+  /// The transport the URL selects.
   public var transport: Transport
   /// The host, nil for local paths.
   public var host: String?
@@ -20,6 +21,7 @@ public struct RemoteURL: Sendable, Equatable {
   /// Whether the URL embeds a password or token (`user:secret@host`).
   public var hasSecret: Bool
 
+  /// Takes `text` apart; anything that is not a known scheme or scp-like is a local path.
   public init(_ text: String) {
     self.text = text
     transport = .local

@@ -11,7 +11,9 @@ public struct CloneReport: Sendable {
   public var branch: String?
   /// The store's head, nil for an empty remote.
   public var head: String?
+  /// Objects received.
   public var receivedObjects: Int
+  /// Bytes received.
   public var receivedBytes: Int
 }
 

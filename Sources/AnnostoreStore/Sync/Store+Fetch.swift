@@ -20,10 +20,13 @@ public struct ReferenceChange: Sendable, Equatable {
 public struct FetchReport: Sendable {
   /// The remote's name and URL (any secret hidden).
   public var remote: String
+  /// The URL fetched from.
   public var url: String
   /// The remote-tracking branches and tags it created, moved or deleted.
   public var changes: [ReferenceChange]
+  /// Objects received.
   public var receivedObjects: Int
+  /// Bytes received.
   public var receivedBytes: Int
 }
 

@@ -22,8 +22,9 @@ public struct PullReport: Sendable {
   /// The remote branch merged.
   public var branch: String
   public var outcome: Outcome
-  /// The branch head before and after.
+  /// The branch head before.
   public var before: String?
+  /// The branch head after.
   public var after: String?
   /// The merge base, for a merge.
   public var base: String?

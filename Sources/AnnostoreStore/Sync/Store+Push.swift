@@ -4,12 +4,15 @@ import AnnostoreGit
 public struct PushReport: Sendable {
   /// The remote's name and URL (any secret hidden).
   public var remote: String
+  /// The URL pushed to.
   public var url: String
   /// The branch pushed.
   public var branch: String
   /// The remote's references that moved; empty when it was up to date.
   public var changes: [ReferenceChange]
+  /// Objects sent.
   public var sentObjects: Int
+  /// Bytes sent.
   public var sentBytes: Int
 }
 
