@@ -5,10 +5,12 @@
     BENCH_N=100000 python3 Tools/bench.py
 
 Environment: BENCH_N annotations (default 1,000,000); ANNOSTORE_BIN, the binary to
-measure (default .build/release/annostore).
+measure (default .build/release/annostore); BENCH_ROWS, comma-separated words: only the
+rows whose operation contains one of them (e.g. BENCH_ROWS=push).
 
 Data is cached in bench-data/ (made with Tools/gen-export.py the first time): the export,
-a 1%-edited copy of it, the fast-import stream of its canonical tree and, for the
+a 1%-edited copy of it (also imported, as a merge, into a store holding an import of the
+original), the fast-import stream of its canonical tree and, for the
 `git add` baseline, the canonical files of an export of min(N, 100,000) annotations.
 Each operation runs under /usr/bin/time -v (wall clock and peak resident memory) in a
 fresh bench-data/run-N/. One table is printed, with each operation's baseline and the
@@ -38,6 +40,9 @@ sys.path.insert(0, str(TOOLS))
 
 from export_reader import ExportReader  # noqa: E402
 from store_layout import Snapshot  # noqa: E402
+
+sys.path.insert(0, str(REPO / "Tests" / "e2e"))
+from servers import SmartHTTP  # noqa: E402
 
 DATASET = "bench"
 WORK_TREE_CAP = 100_000
@@ -178,6 +183,19 @@ class Bench:
         return self.annostore("-C", self.store, "commit", edited, "--dataset", DATASET, "-m", "1% edited")
 
     @cached_property
+    def import_edited(self):
+        """`import` of the edited copy into a store holding an import of the original, same
+        source: a three-way merge without conflicts (the import of the original is untimed)."""
+        export, edited = self.export, self.edited
+        store = self.run_dir / "import-store"
+        note("annostore import of the original (untimed), then of the edited copy")
+        prepared = self.annostore("init", store) + self.annostore(
+            "-C", store, "import", export, "--dataset", DATASET, "--source", "bench")
+        if prepared.error:
+            return prepared
+        return self.annostore("-C", store, "import", edited, "--dataset", DATASET, "--source", "bench")
+
+    @cached_property
     def export_json(self):
         _ = self.commit
         note("annostore export json")
@@ -196,6 +214,60 @@ class Bench:
         _ = self.commit
         note("annostore validate")
         return self.annostore("-C", self.store, "validate", self.export)
+
+    # ------------------------------------------------------------------ push
+
+    def _fresh_bare(self, name):
+        path = self.run_dir / f"{name}.git"
+        shutil.rmtree(path, ignore_errors=True)
+        subprocess.run(["git", "init", "-q", "--bare", "-b", "main", path], check=True, env={**os.environ, **GIT_ENV})
+        subprocess.run(["git", "--git-dir", path, "config", "http.receivepack", "true"], check=True)
+        return path
+
+    def _push_pair(self, label, url_of):
+        """annostore push and git push of the store, each to a fresh bare repository at
+        url_of(path): (annostore's result, git's result)."""
+        _ = self.commit
+        ours, theirs = self._fresh_bare(f"push-{label}-annostore"), self._fresh_bare(f"push-{label}-git")
+        subprocess.run([self.binary, "-C", self.store, "remote", "add", f"bench-{label}", url_of(ours)], check=True)
+        note(f"annostore push over {label}")
+        result = self.annostore("-C", self.store, "push", f"bench-{label}")
+        note(f"git push over {label}")
+        baseline = timed(["git", "--git-dir", self.store, "push", "-q", url_of(theirs), "main"], env=GIT_ENV)
+        for path in (ours, theirs):
+            if not result.error and not baseline.error:
+                check = subprocess.run(["git", "--git-dir", path, "rev-parse", "main"], capture_output=True, text=True)
+                head = subprocess.run(["git", "--git-dir", self.store, "rev-parse", "main"], capture_output=True,
+                                      text=True)
+                if check.stdout != head.stdout:
+                    result.error = f"{path.name} does not hold the store's main after the push"
+        return result, baseline
+
+    @cached_property
+    def _push_file(self):
+        return self._push_pair("file", lambda path: path.as_uri())
+
+    @cached_property
+    def push_file(self):
+        return self._push_file[0]
+
+    @cached_property
+    def git_push_file(self):
+        return self._push_file[1]
+
+    @cached_property
+    def _push_http(self):
+        root = self.run_dir
+        with SmartHTTP(self.run_dir / "http-server", root) as server:
+            return self._push_pair("http", lambda path: server.url(path.name))
+
+    @cached_property
+    def push_http(self):
+        return self._push_http[0]
+
+    @cached_property
+    def git_push_http(self):
+        return self._push_http[1]
 
     @cached_property
     def diff(self):
@@ -367,6 +439,8 @@ ROWS = [
     Row("commit (full export)", "commit", "git fast-import", "fast_import", max_ratio=0.25, max_peak_mb=1536),
     Row("commit vs git add+commit", "commit", "git add+commit, scaled", "git_add_commit"),
     Row("re-commit (1% edited)", "recommit", "full commit", "commit", max_ratio=0.15),
+    Row("import (1% edited)", "import_edited", "re-commit (1% edited)", "recommit", max_ratio=1.5,
+        max_peak_mb=1536),
     Row("export json", "export_json", "python json.load+dumps", "python_load_dump", max_ratio=1 / 3,
         max_peak_mb=1024),
     Row("export csv (all columns)", "export_csv", "python json+csv", "python_csv", max_ratio=0.2,
@@ -376,6 +450,8 @@ ROWS = [
     Row("diff (1% edited)", "diff", "full commit", "commit", max_ratio=0.05),
     Row("diff (1% edited)", "diff", "time budget", "one_second", max_ratio=1.0),
     Row("log --annotation, 20 revisions", "log_annotation", "time budget", "two_seconds", max_ratio=1.0),
+    Row("push to a fresh bare repo (file://)", "push_file", "git push", "git_push_file", max_ratio=2.0),
+    Row("push to a fresh bare repo (HTTP)", "push_http", "git push", "git_push_http", max_ratio=2.0),
 ]
 
 
@@ -406,18 +482,21 @@ def main():
         sys.exit("/usr/bin/time (GNU time) is needed: apt-get install time")
     bench = Bench(n, binary)
     bench.fresh_run_dir()
-    rows = [row.measure(bench) for row in ROWS]
+    wanted = [word for word in os.environ.get("BENCH_ROWS", "").split(",") if word]
+    rows = [row.measure(bench) for row in ROWS if not wanted or any(word in row.operation for word in wanted)]
     results = {
         "n": n, "binary": str(binary), "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"cpus": os.cpu_count(), "system": platform.platform(), "python": platform.python_version()},
         "preparation_seconds": bench.preparation,
-        "git_add_commit_seconds_per_100k": round(bench.git_add_seconds_per_100k, 3),
+        "git_add_commit_seconds_per_100k": round(bench.git_add_seconds_per_100k or 0, 3),
         "rows": rows,
     }
     print(f"annostore benchmark, {n:,} annotations ({binary})")
     print(table(rows))
-    print(f"git add+commit measured on {min(n, WORK_TREE_CAP):,} annotations: "
-          f"{results['git_add_commit_seconds_per_100k']:.2f} s per 100,000, scaled x{n / min(n, WORK_TREE_CAP):g}.")
+    if bench.git_add_seconds_per_100k is not None:
+        print(f"git add+commit measured on {min(n, WORK_TREE_CAP):,} annotations: "
+              f"{results['git_add_commit_seconds_per_100k']:.2f} s per 100,000, "
+              f"scaled x{n / min(n, WORK_TREE_CAP):g}.")
     print("fast-import time excludes writing its stream (Tools/fast-import-stream.py); "
           f"untimed preparation this run: {bench.preparation or 'none, all cached'}.")
     for row in rows:

@@ -10,7 +10,12 @@ store=$out/lab.annostore
 rm -rf "$out"
 mkdir -p "$out"
 
-step() { printf '\n$ annostore %s\n' "$*"; "$bin" "$@"; }
+step() {
+  local shown=() word
+  for word in "$@"; do [[ "$word" == *" "* ]] && shown+=("\"$word\"") || shown+=("$word"); done
+  printf '\n$ annostore %s\n' "${shown[*]}"
+  "$bin" "$@"
+}
 
 step init "$store"
 step -C "$store" validate "$fixtures/sample-export.json"

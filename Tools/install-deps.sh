@@ -19,6 +19,8 @@ if [[ "${1:-}" == "--test" ]]; then
   command -v /usr/bin/time >/dev/null || need_apt+=(time)
   # R reads annostore's CSV/TSV in the end-to-end tests (read.csv, read.delim).
   command -v Rscript >/dev/null || need_apt+=(r-base-core)
+  # sshd and ssh-keygen: the sharing tests run a real ssh server on 127.0.0.1.
+  { [[ -x /usr/sbin/sshd ]] && command -v ssh-keygen >/dev/null; } || need_apt+=(openssh-server)
 fi
 
 if ((${#need_apt[@]})); then

@@ -19,8 +19,11 @@ struct Annostore: ParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [
-      InitCommand.self, CommitCommand.self, LogCommand.self, StatusCommand.self,
+      InitCommand.self, CommitCommand.self, ImportCommand.self, ConflictsCommand.self,
+      ResolveCommand.self, MergeCommand.self, LogCommand.self, StatusCommand.self,
       ExportCommand.self, DatasetCommand.self, ValidateCommand.self, VerifyCommand.self,
       DiffCommand.self, ShowCommand.self, TagCommand.self, TagsCommand.self, RestoreCommand.self,
+      RemoteCommand.self, CloneCommand.self, FetchCommand.self, PullCommand.self,
+      PushCommand.self,
     ])
 }

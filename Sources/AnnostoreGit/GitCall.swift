@@ -52,7 +52,7 @@ func gitCheck(_ call: String, _ code: Int32) throws -> Int32 {
 /// The kinds of libgit2 handle the git layer holds, each with its own free function.
 enum GitHandleKind {
   case repository, odb, odbObject, config, reference, referenceIterator, object, commit, tree
-  case treeEntry, revwalk
+  case treeEntry, revwalk, remote
 
   /// Frees a handle of this kind.
   func free(_ pointer: OpaquePointer) {
@@ -68,6 +68,7 @@ enum GitHandleKind {
     case .tree: git_tree_free(pointer)
     case .treeEntry: git_tree_entry_free(pointer)
     case .revwalk: git_revwalk_free(pointer)
+    case .remote: git_remote_free(pointer)
     }
   }
 }

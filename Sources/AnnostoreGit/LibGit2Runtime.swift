@@ -40,6 +40,12 @@ enum LibGit2Runtime {
       return .failure(
         GitError.libgit2(call: "git_libgit2_opts(ENABLE_STRICT_HASH_VERIFICATION)", code: code))
     }
+    // Network transports whose writes reach the wire in large blocks (a push sends
+    // millions of small pieces otherwise).
+    code = BufferedSubtransport.register()
+    if code < 0 {
+      return .failure(GitError.libgit2(call: "git_transport_register", code: code))
+    }
     return .success(())
   }()
 }

@@ -1,6 +1,8 @@
 // Looking objects up in a version-2 pack index (`.idx`), the table git keeps beside each
 // pack: a 256-entry fan-out, the sorted ids, their CRC-32s and their offsets in the pack.
 
+import CDeflate
+
 /// A mapped `.idx` v2: where each object of one pack starts.
 ///
 /// The layout is checked once when the file is opened (magic, version, a non-decreasing
@@ -90,6 +92,30 @@ struct PackIndex: Sendable {
     return file.uint64(at: largeAt + 8 * large)
   }
 
+  /// Starts loading the index entries `id` most likely has (the id and offset at the first
+  /// interpolation guess) into the CPU cache, so that a lookup soon after finds them there.
+  func prefetch(_ id: ObjectID) {
+    let key = id.bytes.0
+    let prefix = Int(key >> (64 - prefixBits))
+    let low = Int(starts[prefix])
+    let high = Int(starts[prefix + 1])
+    guard high > low, let base = file.bytes.baseAddress else { return }
+    let position = firstGuess(key, prefix: prefix, low: low, high: high)
+    annostore_prefetch(base + Self.namesAt + 20 * position)
+    annostore_prefetch(base + offsetsAt + 4 * position)
+  }
+
+  /// Where `key` would sit in [low, high) if the range's keys were spread evenly over
+  /// its prefix: a multiply and a shift, as the prefix's key span is a power of two.
+  @inline(__always)
+  private func firstGuess(_ key: UInt64, prefix: Int, low: Int, high: Int) -> Int {
+    let below = key & (UInt64.max >> prefixBits)
+    let product = below.multipliedFullWidth(by: UInt64(high - low))
+    let shift = 64 - prefixBits
+    let quotient = product.high << prefixBits | product.low >> shift
+    return min(low + Int(quotient), high - 1)
+  }
+
   /// The position of `id` among the sorted ids.
   ///
   /// SHA-1 ids are uniformly spread, so interpolating on their first 64 bits inside the
@@ -106,10 +132,15 @@ struct PackIndex: Sendable {
     var highKey = lowKey | (UInt64.max >> prefixBits)
     var steps = 0
     while high - low > 4 && steps < 3 && highKey > lowKey {
+      let guess: Int
+      if steps == 0 {
+        guess = firstGuess(key, prefix: prefix, low: low, high: high)
+      } else {
+        let product = (key &- lowKey).multipliedFullWidth(by: UInt64(high - low))
+        let quotient = (highKey &- lowKey).dividingFullWidth(product).quotient
+        guess = min(low + Int(quotient), high - 1)
+      }
       steps += 1
-      let product = (key &- lowKey).multipliedFullWidth(by: UInt64(high - low))
-      let quotient = (highKey &- lowKey).dividingFullWidth(product).quotient
-      let guess = min(low + Int(quotient), high - 1)
       let found = self.id(at: guess)
       if found == id { return guess }
       if id < found {

@@ -5,6 +5,21 @@ import AnnostoreGit
 final class ObjectSink {
   private let pack: PackWriter
   private var existing = ObjectIDSet()
+  /// The content of each tree this sink wrote, kept when `remembersTrees` is set, so that
+  /// trees not yet installed can be read back (an import merges a snapshot it has not
+  /// installed).
+  private var treeContents: [ObjectID: [UInt8]] = [:]
+
+  /// Blob contents written by this sink, kept when `remembersTrees` is set, up to
+  /// `blobMemoryLimit` bytes in all (a re-import's new records fit; a first import of a huge
+  /// file does not, and its readers fall back to reading the file again).
+  private var blobContents: [ObjectID: [UInt8]] = [:]
+  private var blobBytes = 0
+  static let blobMemoryLimit = 128 << 20
+
+  /// Whether to keep the trees (and, within a budget, the blobs) written, so that they
+  /// can be read back before the sink is installed.
+  var remembersTrees = false
 
   init(repository: Repository) throws {
     do {
@@ -42,6 +57,28 @@ final class ObjectSink {
     } catch let error as GitError {
       throw AnnostoreError.git(error, doing: "writing objects")
     }
+    guard remembersTrees else { return }
+    if kind == .tree {
+      treeContents[id] = Array(content)
+    } else if kind == .blob && blobBytes + content.count <= Self.blobMemoryLimit,
+      blobContents[id] == nil
+    {
+      blobContents[id] = Array(content)
+      blobBytes += content.count
+    }
+  }
+
+  /// Stores a tree holding `entries`; returns its id.
+  func storeTree(_ entries: [TreeEntry]) throws -> ObjectID {
+    try store(.tree, GitObjectFormat.treeContent(entries))
+  }
+
+  /// The content of a blob this sink wrote and remembers, nil otherwise.
+  func rememberedBlob(_ id: ObjectID) -> [UInt8]? { blobContents[id] }
+
+  /// The entries of a tree this sink wrote and remembers, nil otherwise.
+  func rememberedTree(_ id: ObjectID) -> [TreeEntry]? {
+    treeContents[id].flatMap { try? GitObjectFormat.treeEntries($0) }
   }
 
   /// How many objects the pack will hold.

@@ -15,7 +15,8 @@ extension Store {
   public func status() throws -> StoreStatus {
     let head = try headCommit()
     var status = StoreStatus(
-      path: path, branch: "main", head: head?.description, mergeInProgress: false, datasets: [:])
+      path: path, branch: "main", head: head?.description,
+      mergeInProgress: MergeState.exists(in: path), datasets: [:])
     guard let head else { return status }
     let reader = RevisionReader(repository: repository)
     for (name, dataset) in try reader.datasets(inRoot: try reader.rootTree(of: head)) {

@@ -7,7 +7,7 @@ struct TreeAssembler {
   /// A tree holding `entries`; nil when there are none (git has no empty trees).
   func tree(_ entries: [TreeEntry]) throws -> ObjectID? {
     guard !entries.isEmpty else { return nil }
-    return try sink.store(.tree, GitObjectFormat.treeContent(entries))
+    return try sink.storeTree(entries)
   }
 
   /// The tree of one kind of records: `<aa>/<bb>/<id>.json` when sharded, else flat.

@@ -4,6 +4,7 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 #include <git2/sys/repository.h>
+#include <git2/sys/transport.h>
 
 /* git_libgit2_opts is variadic; Swift cannot call it. These wrappers can. */
 static inline int annostore_git_set_search_path(int level, const char *path) {
@@ -18,4 +19,21 @@ static inline int annostore_git_set_strict_hash_verification(int enabled) {
 static inline int annostore_git_set_owner_validation(int enabled) {
   return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
 }
+
+/* Layouts for BufferedSubtransport.swift: a smart subtransport that wraps one of
+   libgit2's own (http, git, ssh) and a stream that gathers what libgit2 writes into large
+   blocks. Each starts with the libgit2 struct it extends, as libgit2's own do. */
+typedef struct annostore_buffered_stream {
+  git_smart_subtransport_stream parent;
+  git_smart_subtransport_stream *inner;
+  char *buffer;
+  size_t used;
+  size_t capacity;
+} annostore_buffered_stream;
+
+typedef struct annostore_buffered_subtransport {
+  git_smart_subtransport parent;
+  git_smart_subtransport *inner;
+  annostore_buffered_stream *stream;
+} annostore_buffered_subtransport;
 #endif

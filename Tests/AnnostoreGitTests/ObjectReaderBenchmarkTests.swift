@@ -59,6 +59,17 @@ final class ObjectReaderBenchmarkTests: XCTestCase {
     }
     XCTAssertEqual(read, totalBytes)
     report("ObjectReader, 1 thread (appendBlob)", count, size, single)
+    let prefetched = try timed {
+      for (position, id) in shuffled.enumerated() {
+        if position + 2 < count { reader.prefetch(shuffled[position + 2]) }
+        buffer.removeAll(keepingCapacity: true)
+        try reader.appendBlob(id, to: &buffer)
+        read -= buffer.count
+      }
+    }
+    XCTAssertEqual(read, 0)
+    report("ObjectReader, 1 thread (appendBlob, prefetch 2 ahead)", count, size, prefetched)
+    read = totalBytes
     let arrays = try timed {
       for id in shuffled { read -= try reader.blob(id).count }
     }
@@ -73,14 +84,16 @@ final class ObjectReaderBenchmarkTests: XCTestCase {
       DispatchQueue.concurrentPerform(iterations: 2) { lane in
         guard let sibling = try? ObjectReader(packs: packs) else { return }
         var buffer: [UInt8] = []
-        for id in halves[lane] {
+        let half = halves[lane]
+        for (position, id) in half.enumerated() {
+          if position + 2 < half.count { sibling.prefetch(half[position + 2]) }
           buffer.removeAll(keepingCapacity: true)
           if (try? sibling.appendBlob(id, to: &buffer)) != nil { counted.add() }
         }
       }
     }
     XCTAssertEqual(counted.value, count)
-    report("ObjectReader, 2 threads", count, size, parallel)
+    report("ObjectReader, 2 threads (prefetch 2 ahead)", count, size, parallel)
 
     // libgit2, on a tenth of the objects.
     let sample = Array(shuffled.prefix(max(1, count / 10)))

@@ -4,6 +4,6 @@ import ArgumentParser
 struct DatasetCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dataset",
-    abstract: "Change settings kept with a dataset (its listed property paths).",
-    subcommands: [DatasetSetListedPathsCommand.self])
+    abstract: "Change settings kept with a dataset (listed property paths, dimensions).",
+    subcommands: [DatasetSetListedPathsCommand.self, DatasetSetDimensionsCommand.self])
 }

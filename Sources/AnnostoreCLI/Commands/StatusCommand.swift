@@ -35,7 +35,11 @@ struct StatusCommand: ParsableCommand {
     print(
       "on branch \(status.branch), "
         + (status.head.map { "at \($0.shortCommit)" } ?? "no commits yet"))
-    if status.mergeInProgress { print("a merge is in progress") }
+    if status.mergeInProgress {
+      print(
+        "a merge is in progress: see `annostore conflicts`, settle with `annostore resolve`, "
+          + "then `annostore merge --continue` (or `annostore merge --abort`)")
+    }
     for (name, counts) in status.datasets.sorted(by: { $0.key < $1.key }) {
       let parts = RecordKind.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }
       print("  \(name): " + parts.joined(separator: ", "))

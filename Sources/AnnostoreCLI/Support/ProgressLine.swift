@@ -12,7 +12,7 @@ final class ProgressLine {
   init(_ label: String, total: Int?) {
     self.label = label
     self.total = total
-    enabled = isatty(2) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+    enabled = isatty(2) == 1
   }
 
   /// Reports `done` bytes of work.

@@ -36,11 +36,11 @@ extension Store {
   public func setListedPropertyPaths(_ request: ListedPathsRequest) throws -> ListedPathsReport {
     let lock = try StoreLock(storePath: path)
     defer { lock.release() }
+    try ensureNoMergeInProgress()
     let parent = try resolveOrHead(nil)
     let dataset = try selectDataset(request.dataset, at: parent)
     let reader = RevisionReader(repository: repository)
-    let source = try CSVDatasetSource(
-      dataset, reader: reader, storePath: path, listingRows: false)
+    let source = try CSVDatasetSource(dataset, reader: reader, packs: nil)
     let paths = try source.paths(for: .chosen(request.paths)) { [] }
     for path in paths {
       guard source.propertyNames[path.propertyID] != nil else {

@@ -21,18 +21,15 @@ struct CSVDatasetSource {
   /// `listedPropertyPaths` of `dataset.json`; nil when the dataset has none.
   let listedPaths: [PropertyPath]?
 
-  /// Reads the dataset's lists; `storePath` and `workers` let the record trees be walked
-  /// on several threads. Without `listingRows`, only the properties and listed paths are
-  /// read (`rows` is empty).
+  /// Reads the dataset's lists; the record trees are walked with bulk readers over `packs`
+  /// on `workers` threads. Without `packs`, only the properties and listed paths are read
+  /// (`rows` is empty).
   init(
-    _ dataset: DatasetTrees, reader: RevisionReader, storePath: String, workers: Int = 1,
-    listingRows: Bool = true
+    _ dataset: DatasetTrees, reader: RevisionReader, packs: PackSet?, workers: Int = 1
   ) throws {
     name = dataset.name
     self.reader = reader
-    rows =
-      listingRows
-      ? try Self.rows(dataset, reader: reader, storePath: storePath, workers: workers) : []
+    rows = try packs.map { try Self.rows(dataset, packs: $0, workers: workers) } ?? []
     var names: [String: String] = [:]
     for (id, blob) in try reader.records(of: .properties, in: dataset) {
       names[id] = try reader.document(blob)["name"]?.stringValue ?? ""
@@ -48,12 +45,12 @@ struct CSVDatasetSource {
 
   /// Every annotation in row order, with its blobs.
   private static func rows(
-    _ dataset: DatasetTrees, reader: RevisionReader, storePath: String, workers: Int
+    _ dataset: DatasetTrees, packs: PackSet, workers: Int
   ) throws -> [Row] {
     let annotations = try CSVTreeWalk.sortedRecords(
-      .annotations, in: dataset, reader: reader, storePath: storePath, workers: workers)
+      .annotations, in: dataset, packs: packs, workers: workers)
     let values = try CSVTreeWalk.sortedRecords(
-      .values, in: dataset, reader: reader, storePath: storePath, workers: workers)
+      .values, in: dataset, packs: packs, workers: workers)
     // Both lists are sorted: join them in one pass.
     var rows: [Row] = []
     rows.reserveCapacity(annotations.count)

@@ -58,10 +58,11 @@ extension Store {
     let inputs = try CSVExportInputs(request)
     let commit = try resolveOrHead(request.revision)
     let dataset = try selectDataset(request.dataset, at: commit)
+    let packs = try PackSet(repository: repository)
     let source = try CSVDatasetSource(
-      dataset, reader: RevisionReader(repository: repository), storePath: path,
+      dataset, reader: RevisionReader(repository: repository), packs: packs,
       workers: CSVRowProducer.defaultWorkers)
-    let producer = try CSVRowProducer(storePath: path, workers: CSVRowProducer.defaultWorkers)
+    let producer = try CSVRowProducer(packs: packs, workers: CSVRowProducer.defaultWorkers)
     let (encoder, dropped) = try Self.encoder(
       source, selection: inputs.selection(request), format: inputs.format(request)
     ) { try producer.leafPaths(source.rows).paths { source.propertyNames[$0] != nil } }
@@ -89,11 +90,11 @@ extension Store {
     _ dataset: DatasetTrees, commit: ObjectID, request: CSVExportRequest,
     inputs: CSVExportInputs, output: OutputFile, path: String?, lenient: Bool = false
   ) throws -> CSVExportReport {
+    let packs = try PackSet(repository: repository)
     let source = try CSVDatasetSource(
-      dataset, reader: RevisionReader(repository: repository), storePath: self.path,
+      dataset, reader: RevisionReader(repository: repository), packs: packs,
       workers: CSVRowProducer.defaultWorkers)
-    let producer = try CSVRowProducer(
-      storePath: self.path, workers: CSVRowProducer.defaultWorkers)
+    let producer = try CSVRowProducer(packs: packs, workers: CSVRowProducer.defaultWorkers)
     let format = inputs.format(request)
     let selection = inputs.selection(request)
     var rows = 0

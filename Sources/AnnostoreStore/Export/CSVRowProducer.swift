@@ -6,25 +6,25 @@ import Foundation
 /// Reads, parses and encodes CSV rows on every core. Reading a blob (pack index lookup and
 /// inflate) and parsing it is most of an export's work, and rows are independent, so rows
 /// go in batches: each worker makes the lines of one contiguous slice of the batch with
-/// its own repository handle, and the slices are handed on in order. Memory stays bounded
+/// its own bulk object reader, and the slices are handed on in order. Memory stays bounded
 /// by the batch size, whatever the dataset's size.
 final class CSVRowProducer {
   /// Rows per worker and batch.
   static let sliceSize = 2048
 
-  private let pool: RepositoryPool
+  private let pool: ReaderPool
 
-  /// A producer over the store at `path` with `workers` threads (at least one).
-  init(storePath: String, workers: Int) throws {
-    var handles: [Repository] = []
+  /// A producer reading `packs` with `workers` threads (at least one).
+  init(packs: PackSet, workers: Int) throws {
+    var readers: [ObjectReader] = []
     for _ in 0..<max(1, workers) {
       do {
-        handles.append(try Repository.open(at: storePath))
+        readers.append(try ObjectReader(packs: packs))
       } catch let error as GitError {
         throw AnnostoreError.git(error, doing: "opening the store for reading")
       }
     }
-    pool = RepositoryPool(handles)
+    pool = ReaderPool(readers)
   }
 
   /// How many threads to use: the cores there are, at most 8.
@@ -88,7 +88,7 @@ final class CSVRowProducer {
       var kept = 0
       for index in range {
         let row = rows[index]
-        let valuesBytes = try row.values.map { try reader.bytes($0) }
+        let valuesBytes = try row.values.map { try reader.blob($0) }
         if let valuesBytes {
           collector.add(try reader.parse(valuesBytes, row.values!), ordinal: index)
         }
@@ -142,7 +142,7 @@ final class CSVRowProducer {
   /// Runs `work` over consecutive slices of `0..<count` on the workers, and `merge` on the
   /// results in slice order, one batch at a time.
   private func forEachSlice<Output: Sendable>(
-    count: Int, work: @Sendable (Range<Int>, RevisionReader) throws -> Output,
+    count: Int, work: @Sendable (Range<Int>, ObjectReader) throws -> Output,
     merge: (Output) throws -> Void
   ) throws {
     let workers = pool.count
@@ -160,7 +160,7 @@ final class CSVRowProducer {
         results.set(
           worker,
           Result {
-            try work(lower..<upper, RevisionReader(repository: pool.handle(worker)))
+            try work(lower..<upper, pool.reader(worker))
           })
       }
       for worker in 0..<workers {
@@ -193,14 +193,14 @@ private struct CollectorBox: @unchecked Sendable {
   init(_ collector: LeafPathCollector) { self.collector = collector }
 }
 
-/// One repository handle per worker. `concurrentPerform` runs each worker index on one
-/// thread at a time, and worker `i` only ever uses handle `i`, so no handle is shared
-/// between threads (libgit2's rule for repository objects).
-private final class RepositoryPool: @unchecked Sendable {
-  private let handles: [Repository]
-  init(_ handles: [Repository]) { self.handles = handles }
-  var count: Int { handles.count }
-  func handle(_ worker: Int) -> Repository { handles[worker] }
+/// One bulk reader per worker. `concurrentPerform` runs each worker index on one thread at
+/// a time, and worker `i` only ever uses reader `i`, so no reader is shared between
+/// threads (`ObjectReader` has one owner at a time; its libgit2 fallback handle too).
+private final class ReaderPool: @unchecked Sendable {
+  private let readers: [ObjectReader]
+  init(_ readers: [ObjectReader]) { self.readers = readers }
+  var count: Int { readers.count }
+  func reader(_ worker: Int) -> ObjectReader { readers[worker] }
 }
 
 /// Per-worker result slots in memory of their own (not a Swift array, whose copy-on-write

@@ -4,29 +4,27 @@ import Dispatch
 
 /// Lists the records of a dataset's sharded directories on every core. A million records
 /// sit in some 65,000 small trees per kind; reading them is a good part of an export's
-/// start. Each worker reads whole top-level shards with a repository handle of its own,
-/// opened for the walk and closed after it, so the trees libgit2 caches on the way are
-/// freed before the rows are read.
+/// start. Each worker reads whole top-level shards with a bulk object reader of its own,
+/// made from the shared `packs` for the walk.
 enum CSVTreeWalk {
   /// The records of `kind`: (id, blob), sorted by id (plain ASCII tokens, so `<` is byte
   /// order).
   static func sortedRecords(
-    _ kind: RecordKind, in dataset: DatasetTrees, reader: RevisionReader, storePath: String,
-    workers: Int
+    _ kind: RecordKind, in dataset: DatasetTrees, packs: PackSet, workers: Int
   ) throws -> [(id: String, blob: ObjectID)] {
     guard let top = dataset.tree(of: kind) else { return [] }
     var records: [(id: String, blob: ObjectID)] = []
+    let reader = try ObjectReader(packs: packs)
     if !kind.isSharded || workers <= 1 {
       try reader.forEachRecord(of: kind, in: dataset) { records.append(($0, $1)) }
     } else {
-      let shards = try reader.repository.tree(top).filter(\.isTree).map(\.id)
+      let shards = try reader.tree(top).filter(\.isTree).map(\.id)
       let results = WalkSlots(count: workers)
       DispatchQueue.concurrentPerform(iterations: workers) { worker in
         results.set(
           worker,
           Result {
-            let repository = try Repository.open(at: storePath)
-            let reader = RevisionReader(repository: repository)
+            let reader = try ObjectReader(packs: packs)
             var found: [(id: String, blob: ObjectID)] = []
             for index in stride(from: worker, to: shards.count, by: workers) {
               try reader.forEachRecord(inShard: shards[index], depth: 1) {

@@ -42,6 +42,7 @@ extension Store {
     if let dataset = request.dataset { try DatasetName.check(dataset) }
     let lock = try StoreLock(storePath: path)
     defer { lock.release() }
+    try ensureNoMergeInProgress()
     let source = try resolve(request.revision)
     let parent = try headCommit()
     let reader = RevisionReader(repository: repository)

@@ -74,8 +74,11 @@ struct SnapshotBuilder {
   let repository: Repository
   let sink: ObjectSink
 
+  /// Builds the tree. Kinds in `excluding` are read but not taken from the file: they
+  /// stay as `base` has them (import's `--no-annotations` and the like).
   func build(
-    file: String, dataset: String, onto base: ObjectID?, progress: ((Int) -> Void)? = nil
+    file: String, dataset: String, onto base: ObjectID?, excluding: Set<RecordKind> = [],
+    progress: ((Int) -> Void)? = nil
   ) throws -> SnapshotTree {
     let reader = RevisionReader(repository: repository)
     let oldRoot = try base.map { try reader.rootTree(of: $0) }
@@ -89,7 +92,7 @@ struct SnapshotBuilder {
     }
     defer { _ = try? previous.get() }
 
-    let ingested = try ExportIngest(
+    var ingested = try ExportIngest(
       file: file, sink: sink, previous: previous, digests: true
     ).run(progress: progress)
     let (old, fromIndex) = try previous.get()
@@ -102,6 +105,12 @@ struct SnapshotBuilder {
     }
     if let failure = Self.firstFailure(ingested.failure, &kinds) {
       throw failure.error(file: file)
+    }
+    // Excluded kinds were checked like the others, but stay as they were.
+    for kind in excluding where ingested.carries(kind) {
+      ingested.sections.removeAll { $0 == kind.section }
+      kinds[kind.position] = KindAssembly(
+        kind: kind, old: old[kind.position], ingested: nil, incremental: fromIndex)
     }
     PhaseClock.mark("duplicates")
     try Self.assemble(&kinds, sink: sink, reader: reader)

@@ -31,6 +31,7 @@ extension Store {
     try DatasetName.check(request.dataset)
     let lock = try StoreLock(storePath: path)
     defer { lock.release() }
+    try ensureNoMergeInProgress()
     let sink = try ObjectSink(repository: repository)
     var installed = false
     defer { if !installed { sink.discard() } }

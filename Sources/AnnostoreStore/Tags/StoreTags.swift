@@ -28,6 +28,7 @@ extension Store {
     try TagName.check(name)
     let lock = try StoreLock(storePath: path)
     defer { lock.release() }
+    try ensureNoMergeInProgress()
     let reference = Self.tagPrefix + name
     if try existingReference(reference) != nil {
       throw AnnostoreError(

@@ -1,7 +1,9 @@
 import AnnostoreGit
 import AnnostoreModel
 
-extension RevisionReader {
+/// What the CSV export reads with a bulk reader (one per worker thread): the record lists
+/// of the sharded trees, and the annotation and values documents of the rows.
+extension ObjectReader {
   /// Calls `visit(id, blob)` for every record of one kind, in tree order, without building
   /// a dictionary (the CSV export sorts a plain list instead).
   func forEachRecord(
@@ -22,7 +24,7 @@ extension RevisionReader {
   private func walk(
     _ tree: ObjectID, depth: Int, _ visit: (String, ObjectID) throws -> Void
   ) throws {
-    for entry in try repository.tree(tree) {
+    for entry in try self.tree(tree) {
       if depth > 0 {
         if entry.isTree { try walk(entry.id, depth: depth - 1, visit) }
       } else if !entry.isTree, let id = StoreLayout.id(fromFileName: entry.name) {
@@ -31,12 +33,7 @@ extension RevisionReader {
     }
   }
 
-  /// The bytes of a blob.
-  func bytes(_ id: ObjectID) throws -> [UInt8] {
-    try repository.blob(id)
-  }
-
-  /// Parses the bytes of blob `id`, as `document` does.
+  /// Parses the bytes of blob `id`, as `RevisionReader.document` does.
   func parse(_ bytes: [UInt8], _ id: ObjectID) throws -> JSONValue {
     do {
       return try JSONParser.parse(bytes)
@@ -47,10 +44,15 @@ extension RevisionReader {
     }
   }
 
+  /// Reads and parses one JSON blob, as `RevisionReader.document` does.
+  func document(_ id: ObjectID) throws -> JSONValue {
+    try parse(try blob(id), id)
+  }
+
   /// The members of an annotation a CSV row needs (see `AnnotationFields`), or the whole
   /// document when it cannot be skimmed.
   func annotationFields(_ id: ObjectID) throws -> JSONValue {
-    let bytes = try repository.blob(id)
+    let bytes = try blob(id)
     if let fields = AnnotationFields.read(bytes) { return fields }
     return try parse(bytes, id)
   }

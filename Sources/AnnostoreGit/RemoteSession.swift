@@ -1,0 +1,165 @@
+// The state one remote operation shares with libgit2's C callbacks.
+
+import CGit2
+import Foundation
+
+/// Everything libgit2's callbacks need during one fetch or push: the access settings,
+/// the progress sink, and what the callbacks found out (a refusal, rejected references,
+/// updated references, transfer counts).
+///
+/// libgit2 calls back synchronously on the calling thread (the pack builder's delta
+/// threads call only `pack_progress`, which touches no state here). The session reaches
+/// the callbacks as an unretained payload pointer: `run` keeps it alive for the call.
+final class RemoteSession {
+  let url: RemoteURL
+  let access: RemoteAccess
+  let progress: ((TransferProgress) -> Void)?
+
+  /// Why a callback refused (authentication, host key); preferred over libgit2's message.
+  var failure: GitError?
+  /// Whether any credential was handed to libgit2 (an ssh failure after that is an
+  /// authentication failure, not a network one).
+  var offeredCredential = false
+  /// ssh key sources tried so far, and the HTTP user/token attempts.
+  var sshAttempts = 0
+  var httpAttempts = 0
+  /// References a push asked for that the remote refused, with its reason.
+  var rejections: [(reference: String, reason: String)] = []
+  /// Local references a fetch moved (remote-tracking branches, tags).
+  var updates: [ReferenceUpdate] = []
+  /// Remote references a push asks to move (from the negotiation step).
+  var pushed: [ReferenceUpdate] = []
+  /// Counts of the last progress report.
+  var objects = 0
+  var bytes = 0
+  private var lastReport = DispatchTime(uptimeNanoseconds: 0)
+
+  init(url: String, access: RemoteAccess, progress: ((TransferProgress) -> Void)?) {
+    self.url = RemoteURL(url)
+    self.access = access
+    self.progress = progress
+  }
+
+  /// Points `callbacks` at this session. Only valid inside `run`.
+  func install(into callbacks: inout git_remote_callbacks) {
+    callbacks.payload = Unmanaged.passUnretained(self).toOpaque()
+    callbacks.credentials = { out, _, usernameFromURL, allowed, payload in
+      guard let out, let payload else { return -1 }
+      let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
+      return session.acquireCredential(
+        out, usernameFromURL: usernameFromURL.map { String(cString: $0) }, allowed: allowed)
+    }
+    callbacks.certificate_check = { cert, valid, host, payload in
+      guard let cert, let payload else { return -1 }
+      let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
+      return session.checkCertificate(
+        cert, valid: valid != 0, host: host.map { String(cString: $0) } ?? "")
+    }
+    callbacks.update_tips = { name, old, new, payload in
+      guard let name, let payload else { return 0 }
+      let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
+      session.updates.append(
+        ReferenceUpdate(
+          name: String(cString: name), old: old.flatMap(RemoteSession.nonZero),
+          new: new.flatMap(RemoteSession.nonZero)))
+      return 0
+    }
+    callbacks.push_update_reference = { name, status, payload in
+      guard let name, let payload else { return 0 }
+      let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
+      if let status {
+        session.rejections.append((String(cString: name), String(cString: status)))
+      }
+      return 0
+    }
+    callbacks.transfer_progress = { stats, payload in
+      guard let stats, let payload else { return 0 }
+      let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
+      let value = stats.pointee
+      session.objects = Int(value.received_objects)
+      session.bytes = Int(value.received_bytes)
+      let receiving = value.received_objects < value.total_objects
+      session.report(
+        TransferProgress(
+          phase: receiving ? .receiving : .indexing,
+          objects: Int(receiving ? value.received_objects : value.indexed_deltas),
+          totalObjects: Int(receiving ? value.total_objects : value.total_deltas),
+          bytes: Int(value.received_bytes)))
+      return 0
+    }
+    callbacks.pack_progress = { stage, current, total, payload in
+      // The delta search stage reports from worker threads: ignore it.
+      guard stage == Int32(GIT_PACKBUILDER_ADDING_OBJECTS.rawValue), let payload else {
+        return 0
+      }
+      let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
+      session.report(
+        TransferProgress(
+          phase: .counting, objects: Int(current), totalObjects: Int(total), bytes: 0))
+      return 0
+    }
+    callbacks.push_transfer_progress = { current, total, bytes, payload in
+      guard let payload else { return 0 }
+      let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
+      session.objects = Int(current)
+      session.bytes = bytes
+      session.report(
+        TransferProgress(
+          phase: .sending, objects: Int(current), totalObjects: Int(total), bytes: bytes))
+      return 0
+    }
+  }
+
+  /// Runs a libgit2 call that uses callbacks installed from this session, keeping the
+  /// session alive until it returns. A connection the other side drops must be an error
+  /// from a write, not a SIGPIPE that kills the process halfway: the signal is ignored for
+  /// the duration of the call.
+  func run(_ body: () -> Int32) -> Int32 {
+    let previous = signal(SIGPIPE, SIG_IGN)
+    defer { signal(SIGPIPE, previous) }
+    return withExtendedLifetime(self) { body() }
+  }
+
+  /// The error for a failed libgit2 remote call: a callback's own refusal first, else
+  /// libgit2's error with its kind refined for remote work.
+  func error(call: String, code: Int32) -> GitError {
+    if let failure { return failure }
+    var error = GitError.libgit2(call: call, code: code)
+    let text = error.message.lowercased()
+    if error.kind == .other || error.kind == .network || error.kind == .notFound {
+      if offeredCredential
+        && (text.contains("authenticat") || text.contains("unable to open public key"))
+      {
+        error.kind = .auth
+      } else if text.contains("failed to connect") || text.contains("connection refused")
+        || text.contains("failed to resolve") || text.contains("unexpected eof")
+        || text.contains("could not read from remote") || text.contains("early eof")
+        || text.contains("connection reset") || text.contains("timed out")
+      {
+        error.kind = .network
+      }
+    }
+    return error
+  }
+
+  /// Calls the progress sink at most every 100 ms, and always for a phase's last step.
+  private func report(_ value: TransferProgress) {
+    guard let progress else { return }
+    let now = DispatchTime.now()
+    let last = value.totalObjects > 0 && value.objects == value.totalObjects
+    guard last || now.uptimeNanoseconds &- lastReport.uptimeNanoseconds >= 100_000_000 else {
+      return
+    }
+    lastReport = now
+    progress(value)
+  }
+
+  static func nonZero(_ oid: UnsafePointer<git_oid>) -> ObjectID? {
+    git_oid_is_zero(oid) != 0 ? nil : ObjectID(oid)
+  }
+
+  /// The id `oid` holds, nil for the all-zero id (no object).
+  static func nonZero(_ oid: git_oid) -> ObjectID? {
+    withUnsafePointer(to: oid) { nonZero($0) }
+  }
+}

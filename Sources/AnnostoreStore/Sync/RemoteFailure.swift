@@ -1,0 +1,53 @@
+import AnnostoreGit
+
+/// Turning a git-layer failure of a remote operation into what the user reads: the
+/// remote, what went wrong, and what to do next. Every one exits with the remote status.
+enum RemoteFailure {
+  /// The error for `error`, raised while `doing` (e.g. "fetching from origin") with `url`.
+  static func error(_ error: GitError, doing: String, url: RemoteURL, remote: String?)
+    -> AnnostoreError
+  {
+    let unchanged = "Nothing was changed."
+    switch error.kind {
+    case .auth:
+      let hint: String
+      switch url.transport {
+      case .ssh:
+        hint =
+          "Name the private key with --ssh-key PATH (or `git config annostore.sshKey PATH` "
+          + "in the store), or load it into the ssh agent, and check that the server lists "
+          + "its public key. \(unchanged)"
+      case .http, .https:
+        hint =
+          "Set \(SyncOptions.httpUserVariable) and \(SyncOptions.httpTokenVariable) to a user "
+          + "and token the server accepts. \(unchanged)"
+      default:
+        hint = unchanged
+      }
+      return AnnostoreError(.remote, "\(doing) \(url.redacted): \(error.message)", hint: hint)
+    case .certificate:
+      return AnnostoreError(
+        .remote, "\(doing) \(url.redacted): \(error.message)",
+        hint: "If this is the server's key (ask its administrator), run again with "
+          + "--accept-new-host-key, or list it in a known_hosts file (--known-hosts FILE or "
+          + "`git config annostore.knownHosts FILE`). \(unchanged)")
+    case .nonFastForward:
+      let name = remote ?? "the remote"
+      return AnnostoreError(
+        .remote,
+        "\(doing) \(url.redacted) refused: the remote branch has commits this store does "
+          + "not have (not a fast-forward)",
+        hint: "Pull first (`annostore pull \(name)`), then push again. \(unchanged)")
+    case .network:
+      return AnnostoreError(
+        .remote, "\(doing) \(url.redacted): cannot reach the remote: \(error.message)",
+        hint: "Check the URL (`annostore remote list`), the network and that the server runs. "
+          + unchanged)
+    default:
+      return AnnostoreError(
+        .remote, "\(doing) \(url.redacted) failed: \(error.message)",
+        hint: "Check the URL (`annostore remote list`) and that it names a git repository. "
+          + unchanged)
+    }
+  }
+}

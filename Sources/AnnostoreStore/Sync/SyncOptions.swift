@@ -1,0 +1,57 @@
+import AnnostoreGit
+import Foundation
+
+/// How a command that talks to a remote authenticates and reports progress. Secrets come
+/// from the environment for the duration of one command: they are never printed and never
+/// written to the store's config.
+public struct SyncOptions {
+  /// A private ssh key file (`--ssh-key`); default: config `annostore.sshKey`, else the
+  /// ssh agent and the usual `~/.ssh/id_*` files.
+  public var sshKey: String?
+  /// A known_hosts file trusted besides `~/.ssh/known_hosts` (`--known-hosts`); default:
+  /// config `annostore.knownHosts`.
+  public var knownHosts: String?
+  /// Trust an ssh host key that no known_hosts file lists, and record it there.
+  public var acceptNewHostKey = false
+  /// Receives transfer progress (objects, bytes) while data moves.
+  public var progress: ((TransferProgress) -> Void)?
+
+  public init(
+    sshKey: String? = nil, knownHosts: String? = nil, acceptNewHostKey: Bool = false,
+    progress: ((TransferProgress) -> Void)? = nil
+  ) {
+    self.sshKey = sshKey
+    self.knownHosts = knownHosts
+    self.acceptNewHostKey = acceptNewHostKey
+    self.progress = progress
+  }
+
+  /// Environment variables holding the HTTP(S) user and token.
+  public static let httpUserVariable = "ANNOSTORE_HTTP_USER"
+  public static let httpTokenVariable = "ANNOSTORE_HTTP_TOKEN"
+  /// Config keys naming an ssh key file and a known_hosts file.
+  public static let sshKeyConfig = "annostore.sshKey"
+  public static let knownHostsConfig = "annostore.knownHosts"
+
+  /// The git layer's access settings: these options, else the repository's config (if
+  /// any), plus HTTP credentials from the environment.
+  func access(config repository: Repository?) throws -> RemoteAccess {
+    let environment = ProcessInfo.processInfo.environment
+    let sshKey = try sshKey ?? repository?.configString(Self.sshKeyConfig)
+    let knownHosts = try knownHosts ?? repository?.configString(Self.knownHostsConfig)
+    let knownHostsFile = knownHosts.map(Self.expandingTilde)
+    return RemoteAccess(
+      sshKeyPath: sshKey.map(Self.expandingTilde), sshUser: nil,
+      httpUser: environment[Self.httpUserVariable].flatMap { $0.isEmpty ? nil : $0 },
+      httpToken: environment[Self.httpTokenVariable].flatMap { $0.isEmpty ? nil : $0 },
+      knownHostsFiles: knownHostsFile.map { [$0] } ?? [], acceptNewHostKey: acceptNewHostKey,
+      newHostKeyFile: knownHostsFile)
+  }
+
+  /// `~/x` made absolute with `$HOME`.
+  static func expandingTilde(_ path: String) -> String {
+    guard path == "~" || path.hasPrefix("~/") else { return path }
+    let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+    return home + path.dropFirst()
+  }
+}
