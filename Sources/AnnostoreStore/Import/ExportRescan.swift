@@ -6,25 +6,17 @@ import AnnostoreModel
 enum ExportRescan {
   static func contents(of wanted: Set<ObjectID>, in file: String) throws -> [ObjectID: [UInt8]] {
     var found: [ObjectID: [UInt8]] = [:]
-    func take(_ raw: RawRecord) {
-      guard case .checked(let record) = BatchPipeline.prepare(raw, file: file, encode: true),
-        wanted.contains(record.blob), let content = record.content
-      else { return }
-      found[record.blob] = content
-    }
+    let parser = JSONRecordParser()
     do {
-      try ExportReader(path: file).read { event in
-        switch event {
-        case .record(let section, let value, let index, let location):
-          take(
-            RawRecord(
-              kind: RecordKind(section: section), value: value, index: index, key: nil,
-              location: location))
-        case .values(let annotationId, let value, let location):
-          take(
-            RawRecord(
-              kind: .values, value: value, index: 0, key: annotationId, location: location))
-        case .sectionStart, .sectionEnd:
+      try ExportReader(path: file).scan { event in
+        guard case .record(let raw) = event else { return }
+        let kind = RecordKind(section: raw.section)
+        switch IngestBatch.check(raw, kind, parser) {
+        case .document(_, let document, _):
+          let content = CanonicalJSON.fileBytes(document)
+          let blob = GitObjectFormat.id(of: .blob, content)
+          if wanted.contains(blob) { found[blob] = content }
+        case .failed, .empty:
           break
         }
       }

@@ -440,38 +440,19 @@ final class IngestBatch: @unchecked Sendable {
         }
       }
     }
-    let value: JSONValue
-    do {
-      value = try parser.parse(raw)
-    } catch {
-      return .failed(IngestFailure(offset: error.location.offset, problem: .json(error)))
+    let id: String
+    let document: JSONValue
+    let ends: (parent: String, child: String)?
+    switch Self.check(raw, kind, parser) {
+    case .failed(let failure): return .failed(failure)
+    case .empty(let id): return .empty(Shard.of(id))
+    case .document(let checkedId, let checked, let checkedEnds):
+      (id, document, ends) = (checkedId, checked, checkedEnds)
     }
-    do throws(RecordError) {
-      var id: String
-      var document: JSONValue
-      var ends: (parent: String, child: String)?
-      switch kind {
-      case .annotations:
-        let record = try NimbusDocuments.annotation(value, at: raw.pointer)
-        (id, document) = (record.id, record.document)
-        if datasetId == nil { datasetId = document["datasetId"]?.stringValue }
-      case .connections:
-        let record = try NimbusDocuments.connection(value, at: raw.pointer)
-        (id, document) = (record.id, record.document)
-        ends = NimbusDocuments.connectionEnds(document) ?? ("", "")
-      case .properties:
-        let record = try NimbusDocuments.property(value, at: raw.pointer)
-        (id, document) = (record.id, record.document)
-      case .values:
-        id = raw.key ?? ""
-        if let problem = RecordID.problem(with: id) {
-          throw RecordError("annotation id: \(problem)", at: raw.pointer)
-        }
-        guard let values = try NimbusDocuments.values(value, at: raw.pointer) else {
-          return .empty(Shard.of(id))
-        }
-        document = values
-      }
+    if kind == .annotations && datasetId == nil {
+      datasetId = document["datasetId"]?.stringValue
+    }
+    do {
       let idKey = IDKey(id)
       let shard = kind.isSharded ? idKey.shard : 0
       var blob = ObjectID.zero
@@ -497,6 +478,50 @@ final class IngestBatch: @unchecked Sendable {
         MissedRecord(
           id: id, shard: shard, key: idKey.key, blob: blob, digest: digest, content: content,
           ends: ends.map { ($0.parent, $0.child, IDKey($0.parent), IDKey($0.child)) }))
+    }
+  }
+
+  /// What checking one record gave.
+  enum Checked {
+    /// The record's id, its document as the store keeps it, and a connection's ends.
+    case document(String, JSONValue, (parent: String, child: String)?)
+    /// Property values that are an empty object (the annotation id).
+    case empty(String)
+    case failed(IngestFailure)
+  }
+
+  /// Parses one record strictly and checks it as NimbusImage's schema does.
+  static func check(_ raw: RawExportRecord, _ kind: RecordKind, _ parser: JSONRecordParser)
+    -> Checked
+  {
+    let value: JSONValue
+    do {
+      value = try parser.parse(raw)
+    } catch {
+      return .failed(IngestFailure(offset: error.location.offset, problem: .json(error)))
+    }
+    do throws(RecordError) {
+      switch kind {
+      case .annotations:
+        let record = try NimbusDocuments.annotation(value, at: raw.pointer)
+        return .document(record.id, record.document, nil)
+      case .connections:
+        let record = try NimbusDocuments.connection(value, at: raw.pointer)
+        return .document(
+          record.id, record.document, NimbusDocuments.connectionEnds(record.document) ?? ("", ""))
+      case .properties:
+        let record = try NimbusDocuments.property(value, at: raw.pointer)
+        return .document(record.id, record.document, nil)
+      case .values:
+        let id = raw.key ?? ""
+        if let problem = RecordID.problem(with: id) {
+          throw RecordError("annotation id: \(problem)", at: raw.pointer)
+        }
+        guard let values = try NimbusDocuments.values(value, at: raw.pointer) else {
+          return .empty(id)
+        }
+        return .document(id, values, nil)
+      }
     } catch {
       return .failed(
         IngestFailure(offset: raw.offset, problem: .record(error, recordOffset: raw.offset)))
