@@ -25,6 +25,34 @@ struct IngestedKind {
   }
 }
 
+extension IngestedKind {
+  /// The first record, in file order, whose id an earlier one has (empty property values
+  /// included); nil when ids are unique. For records all just read (each has its key).
+  func firstRepeat(of kind: RecordKind) -> IngestFailure? {
+    var ids = IDKeySet(capacity: misses.count + emptyShards.count)
+    var empty = 0
+    func emptyRepeats(before offset: Int) -> IngestFailure? {
+      while empty < emptyOffsets.count && emptyOffsets[empty] < offset {
+        let name = emptyNames.string(empty)
+        if !ids.insert(IDKey(name).key) {
+          return .duplicate(kind: kind, id: name, index: -1, offset: emptyOffsets[empty])
+        }
+        empty += 1
+      }
+      return nil
+    }
+    for (item, value) in items.enumerated() {
+      if let repeated = emptyRepeats(before: offsets[item]) { return repeated }
+      let miss = Int(~value)
+      if !ids.insert(misses.keys[miss]) {
+        return .duplicate(
+          kind: kind, id: misses.names.string(miss), index: item, offset: offsets[item])
+      }
+    }
+    return emptyRepeats(before: Int.max)
+  }
+}
+
 /// What reading an export produced.
 struct IngestedExport {
   /// The parts the file carried, in file order.

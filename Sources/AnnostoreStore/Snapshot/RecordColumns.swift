@@ -173,18 +173,31 @@ struct IDKeySet {
   private var slots: [RecordDigest]
   private let mask: Int
 
-  /// The set of `keys`.
-  init<Keys: Sequence>(_ keys: Keys, count: Int) where Keys.Element == RecordDigest {
+  /// An empty set with room for `capacity` keys (it does not grow past them).
+  init(capacity: Int) {
     var size = 16
-    while size < count * 2 { size *= 2 }
+    while size < capacity * 2 { size *= 2 }
     slots = [RecordDigest](repeating: .none, count: size)
     mask = size - 1
-    for key in keys {
-      let stored = key.isNone ? RecordDigest(high: 0, low: 1) : key
-      var slot = Int(truncatingIfNeeded: stored.low) & mask
-      while !slots[slot].isNone && slots[slot] != stored { slot = (slot + 1) & mask }
-      slots[slot] = stored
+  }
+
+  /// The set of `keys`.
+  init<Keys: Sequence>(_ keys: Keys, count: Int) where Keys.Element == RecordDigest {
+    self.init(capacity: count)
+    for key in keys { insert(key) }
+  }
+
+  /// Adds `key` (at most `capacity` keys in all); false when it was there already.
+  @discardableResult
+  mutating func insert(_ key: RecordDigest) -> Bool {
+    let stored = key.isNone ? RecordDigest(high: 0, low: 1) : key
+    var slot = Int(truncatingIfNeeded: stored.low) & mask
+    while !slots[slot].isNone {
+      if slots[slot] == stored { return false }
+      slot = (slot + 1) & mask
     }
+    slots[slot] = stored
+    return true
   }
 
   func contains(_ key: RecordDigest) -> Bool {
