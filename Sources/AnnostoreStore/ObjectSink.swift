@@ -4,7 +4,7 @@ import AnnostoreGit
 /// store is known to hold already (so unchanged blobs and trees are never rewritten).
 final class ObjectSink {
   private let pack: PackWriter
-  private var existing = ObjectIDSet()
+  @exclusivity(unchecked) private var existing = ObjectIDSet()
   /// The content of each tree this sink wrote, kept when `remembersTrees` is set, so that
   /// trees not yet installed can be read back (an import merges a snapshot it has not
   /// installed).

@@ -145,75 +145,114 @@ struct ExportIngest {
 
   private static let batchRecords = 2048
   private static let batchBytes = 1 << 20
-  /// Enough for the reading to run ahead while the previous records load.
-  private static let batchesInFlight = 16
+  /// Batches handed over and not yet merged: a few, and more while the previous records
+  /// are still loading (so that the reading runs ahead meanwhile).
+  private static let batchesInFlight = 4
+  private static let batchesInFlightWhileLoading = 64
 
   func run(progress: ((Int) -> Void)? = nil) throws -> IngestedExport {
-    var result = IngestedExport(kinds: [])
-    let context = IngestContext(previous: previous, encode: sink != nil, digests: digests)
-    var inFlight: [IngestBatch] = []
-    var sequence = 0
-    var batch = IngestBatch(sequence: sequence)
+    var reading = Reading(
+      ingest: self,
+      context: IngestContext(previous: previous, encode: sink != nil, digests: digests))
     var readerFailure: IngestFailure?
-
-    func submit() {
-      guard !batch.records.isEmpty else { return }
-      let submitted = batch
-      sequence += 1
-      batch = IngestBatch(sequence: sequence)
-      DispatchQueue.global(qos: .userInitiated).async(group: submitted.group) {
-        submitted.process(context)
-      }
-      inFlight.append(submitted)
-    }
-    func mergeFinished(keeping count: Int) throws {
-      while inFlight.count > count {
-        let finished = inFlight.removeFirst()
-        finished.group.wait()
-        try merge(finished, into: &result, context: context)
-      }
-    }
-
     do {
       // Repeated annotation ids of the values are found with the other duplicates.
-      try ExportReader(path: file).scan(progress: progress, checkingValueKeys: false) { event in
-        switch event {
-        case .sectionStart(let section):
-          result.sections.append(section)
-        case .sectionEnd:
-          break
-        case .record(let record):
-          batch.append(record)
-          if batch.records.count >= Self.batchRecords || batch.used >= Self.batchBytes {
-            submit()
-            try mergeFinished(keeping: Self.batchesInFlight - 1)
-            if result.failure != nil { throw StopReading() }
-          }
-        }
+      try ExportReader(path: file).scan(progress: progress, checkingValueKeys: false) {
+        try reading.take($0)
       }
     } catch is StopReading {
     } catch let error as JSONError {
       readerFailure = IngestFailure(
         offset: error.location.offset, problem: .located(.badInput(file: file, error)))
     } catch let error as ExportFileError {
-      for finished in inFlight { finished.group.wait() }
+      reading.abandon()
       throw AnnostoreError(
         .badInput, "\(error.path): \(error.message)",
         hint: "Check the path of the export file.")
     }
-    if result.failure == nil { submit() }
-    try mergeFinished(keeping: 0)
-    if result.kinds.isEmpty {
-      result.kinds = try previous.get().kinds.map { IngestedKind(oldCount: $0.count) }
+    return try reading.finish(readerFailure: readerFailure)
+  }
+
+  /// The state of one reading: the batch being filled, the batches handed over, and what
+  /// the merged ones gave.
+  private struct Reading {
+    let ingest: ExportIngest
+    let context: IngestContext
+    var result = IngestedExport(kinds: [])
+    var inFlight: [IngestBatch] = []
+    var batch = IngestBatch(sequence: 0)
+    /// Merged batches, to reuse.
+    var spare: [IngestBatch] = []
+
+    init(ingest: ExportIngest, context: IngestContext) {
+      self.ingest = ingest
+      self.context = context
     }
-    if result.failure == nil { result.failure = readerFailure }
-    result.nimbusDatasetId = context.datasetId
-    result.bytesRead = fileSize(file)
-    return result
+
+    mutating func take(_ event: ExportRawEvent) throws {
+      switch event {
+      case .record(let record):
+        batch.append(record)
+        if batch.records.count >= ExportIngest.batchRecords || batch.used >= ExportIngest.batchBytes {
+          submit()
+          try mergeFinished(
+            keeping: (ingest.previous.isReady
+              ? ExportIngest.batchesInFlight : ExportIngest.batchesInFlightWhileLoading) - 1)
+          if result.failure != nil { throw StopReading() }
+        }
+      case .sectionStart(let section):
+        result.sections.append(section)
+      case .sectionEnd:
+        break
+      }
+    }
+
+    mutating func submit() {
+      guard !batch.records.isEmpty else { return }
+      let submitted = batch
+      if let reused = spare.popLast() {
+        reused.reuse(as: submitted.sequence + 1)
+        batch = reused
+      } else {
+        batch = IngestBatch(sequence: submitted.sequence + 1)
+      }
+      let context = context
+      DispatchQueue.global(qos: .userInitiated).async(group: submitted.group) {
+        submitted.process(context)
+      }
+      inFlight.append(submitted)
+    }
+
+    mutating func mergeFinished(keeping count: Int) throws {
+      while inFlight.count > count {
+        let finished = inFlight.removeFirst()
+        finished.group.wait()
+        try ingest.merge(finished, into: &result, context: context)
+        if spare.count < 8 { spare.append(finished) }
+      }
+    }
+
+    /// Waits for the batches handed over (the reading failed).
+    func abandon() {
+      for finished in inFlight { finished.group.wait() }
+    }
+
+    /// Hands over the last batch and merges everything.
+    mutating func finish(readerFailure: IngestFailure?) throws -> IngestedExport {
+      if result.failure == nil { submit() }
+      try mergeFinished(keeping: 0)
+      if result.kinds.isEmpty {
+        result.kinds = try ingest.previous.get().kinds.map { IngestedKind(oldCount: $0.count) }
+      }
+      if result.failure == nil { result.failure = readerFailure }
+      result.nimbusDatasetId = context.datasetId
+      result.bytesRead = fileSize(ingest.file)
+      return result
+    }
   }
 
   /// Takes a handled batch into the result, in file order; stops at the first failure.
-  private func merge(
+  fileprivate func merge(
     _ batch: IngestBatch, into result: inout IngestedExport, context: IngestContext
   ) throws {
     guard result.failure == nil else { return }
@@ -382,17 +421,18 @@ enum RecordOutcome {
 /// by the reading thread after waiting on `group`.
 final class IngestBatch: @unchecked Sendable {
   /// Batches are numbered in file order.
-  let sequence: Int
+  @exclusivity(unchecked) private(set) var sequence: Int
   let group = DispatchGroup()
-  private(set) var bytes: UnsafeMutableRawPointer
-  private var capacity: Int
-  private(set) var used = 0
-  private(set) var records: [BatchRecord] = []
-  private(set) var outcomes: [RecordOutcome] = []
+  // One thread at a time uses a batch (see above): no need for run-time access checks.
+  @exclusivity(unchecked) private(set) var bytes: UnsafeMutableRawPointer
+  @exclusivity(unchecked) private var capacity: Int
+  @exclusivity(unchecked) private(set) var used = 0
+  @exclusivity(unchecked) private(set) var records: [BatchRecord] = []
+  @exclusivity(unchecked) private(set) var outcomes: [RecordOutcome] = []
   /// Canonical files of the misses, side by side.
-  private(set) var output: [UInt8] = []
+  @exclusivity(unchecked) private(set) var output: [UInt8] = []
   /// The dataset id of the first annotation in the batch that has one.
-  private(set) var datasetId: String?
+  @exclusivity(unchecked) private(set) var datasetId: String?
 
   init(sequence: Int) {
     self.sequence = sequence
@@ -402,6 +442,17 @@ final class IngestBatch: @unchecked Sendable {
   }
 
   deinit { bytes.deallocate() }
+
+  /// Empties a merged batch for reuse as batch `sequence` (its memory is kept: fresh
+  /// memory for every batch costs a page fault per 4 KiB).
+  func reuse(as sequence: Int) {
+    self.sequence = sequence
+    used = 0
+    records.removeAll(keepingCapacity: true)
+    outcomes.removeAll(keepingCapacity: true)
+    output.removeAll(keepingCapacity: true)
+    datasetId = nil
+  }
 
   func append(_ record: RawExportRecord) {
     let count = record.bytes.count

@@ -20,11 +20,11 @@ import Foundation
 /// temporary files and renamed into place. It is never needed for correctness.
 ///
 /// Layout of a file (little-endian): magic `ANNOIDX` + format byte, version, kind, the
-/// dataset tree id, the kind's record count, tree and sizes, then its columns (digests,
-/// blob ids, shards, name ends, names, connection end ends, end names, end shards, leaf
-/// trees, first-level trees, digest table); a CRC-32 of all of it last.
+/// dataset tree id, the kind's record count and tree, then its columns (digests, blob ids,
+/// shards, names, connection end names and shards, leaf trees, first-level trees); a
+/// CRC-32 of all of it last. Names are 12 bytes each when all are 24 hex digits.
 enum IngestIndex {
-  static let magic: [UInt8] = Array("ANNOIDX".utf8) + [2]
+  static let magic: [UInt8] = Array("ANNOIDX".utf8) + [3]
   /// Bumped whenever what a digest stands for changes (checks, canonical form, layout).
   static let version: UInt32 = 1
 
@@ -119,76 +119,21 @@ enum IngestIndex {
     @inline(__always) func pick<T>(_ old: [T], _ new: [T], _ value: Int32) -> T {
       value >= 0 ? old[Int(value)] : new[Int(~value)]
     }
-    let (oldNames, newNames) = (source.old.names, source.new.names)
-    let (oldEnds, newEnds) = (source.old.ends, source.new.ends)
-    @inline(__always) func nameRange(_ value: Int32) -> Range<Int> {
-      value >= 0 ? oldNames.range(Int(value)) : newNames.range(Int(~value))
-    }
-    @inline(__always) func endRange(_ value: Int32, _ which: Int) -> Range<Int> {
-      value >= 0 ? oldEnds.range(2 * Int(value) + which) : newEnds.range(2 * Int(~value) + which)
-    }
-    var nameBytes = 0
-    var endBytes = 0
-    for value in order {
-      nameBytes += nameRange(value).count
-      if isConnection { endBytes += endRange(value, 0).count + endRange(value, 1).count }
-    }
-    var slotCount = 16
-    while slotCount < order.count * 2 { slotCount *= 2 }
     file.integer(UInt64(order.count))
     file.objectID(source.tree ?? .zero)
-    file.integer(UInt64(nameBytes))
-    file.integer(UInt64(isConnection ? 2 * order.count : 0))
-    file.integer(UInt64(endBytes))
-    file.integer(UInt64(slotCount))
-
-    var slots = [UInt32](repeating: 0, count: slotCount)
-    let mask = slotCount - 1
     let (oldDigests, newDigests) = (source.old.digests, source.new.digests)
-    for (position, value) in order.enumerated() {
+    for value in order {
       let digest = pick(oldDigests, newDigests, value)
       file.integer(digest.high)
       file.integer(digest.low)
-      if !digest.isNone {
-        var slot = Int(truncatingIfNeeded: digest.low) & mask
-        while slots[slot] != 0 { slot = (slot + 1) & mask }
-        slots[slot] = UInt32(position + 1)
-      }
     }
     let (oldBlobs, newBlobs) = (source.old.blobs, source.new.blobs)
     for value in order { file.objectID(pick(oldBlobs, newBlobs, value)) }
     let (oldShards, newShards) = (source.old.shards, source.new.shards)
     for value in order { file.integer(pick(oldShards, newShards, value)) }
-    var end: UInt32 = 0
-    for value in order {
-      end += UInt32(nameRange(value).count)
-      file.integer(end)
-    }
-    oldNames.bytes.withUnsafeBytes { oldHeap in
-      newNames.bytes.withUnsafeBytes { newHeap in
-        for value in order {
-          let heap = value >= 0 ? oldHeap : newHeap
-          file.append(UnsafeRawBufferPointer(rebasing: heap[nameRange(value)]))
-        }
-      }
-    }
+    writeNames(order, 1, source.old.names, source.new.names, to: file)
     if isConnection {
-      end = 0
-      for value in order {
-        end += UInt32(endRange(value, 0).count)
-        file.integer(end)
-        end += UInt32(endRange(value, 1).count)
-        file.integer(end)
-      }
-      oldEnds.bytes.withUnsafeBytes { oldHeap in
-        newEnds.bytes.withUnsafeBytes { newHeap in
-          for value in order {
-            let heap = value >= 0 ? oldHeap : newHeap
-            file.append(UnsafeRawBufferPointer(rebasing: heap[endRange(value, 0)]))
-            file.append(UnsafeRawBufferPointer(rebasing: heap[endRange(value, 1)]))
-          }
-        }
-      }
+      writeNames(order, 2, source.old.ends, source.new.ends, to: file)
       let (oldEndShards, newEndShards) = (source.old.endShards, source.new.endShards)
       for value in order {
         let record = Int(value >= 0 ? value : ~value)
@@ -199,7 +144,110 @@ enum IngestIndex {
     }
     for leaf in source.leaves { file.objectID(leaf) }
     for middle in source.middles { file.objectID(middle) }
-    slots.withUnsafeBytes { file.append($0) }
+  }
+
+  /// Names stored as 12 bytes when every one is 24 lowercase hex digits (MongoDB ObjectIds,
+  /// NimbusImage's ids), else as end offsets and bytes.
+  private enum NameFormat: UInt8 {
+    case plain = 0
+    case hex24 = 1
+  }
+
+  /// Writes `perRecord` names of each record of `order` (from `old` or `new`) as a column.
+  private static func writeNames(
+    _ order: [Int32], _ perRecord: Int, _ old: NameHeap, _ new: NameHeap, to file: ChunkedFile
+  ) {
+    old.bytes.withUnsafeBytes { oldHeap in
+      new.bytes.withUnsafeBytes { newHeap in
+        old.ends.withUnsafeBufferPointer { oldEnds in
+          new.ends.withUnsafeBufferPointer { newEnds in
+            @inline(__always) func forEachName(_ body: (UnsafeRawBufferPointer) -> Void) {
+              for value in order {
+                let isOld = value >= 0
+                let heap = isOld ? oldHeap : newHeap
+                let ends = isOld ? oldEnds : newEnds
+                let first = perRecord * Int(isOld ? value : ~value)
+                var start = first == 0 ? 0 : Int(ends[first - 1])
+                for which in 0..<perRecord {
+                  let end = Int(ends[first + which])
+                  body(UnsafeRawBufferPointer(rebasing: heap[start..<end]))
+                  start = end
+                }
+              }
+            }
+            var total = 0
+            var allHex = true
+            forEachName { name in
+              total += name.count
+              if allHex && !isHex24(name) { allHex = false }
+            }
+            file.integer((allHex ? NameFormat.hex24 : .plain).rawValue)
+            if allHex {
+              forEachName { name in
+                let packed = file.reserve(12)
+                for index in 0..<12 {
+                  packed[index] = nibble(name[2 * index]) << 4 | nibble(name[2 * index + 1])
+                }
+              }
+              return
+            }
+            file.integer(UInt64(total))
+            var end: UInt32 = 0
+            forEachName { name in
+              end += UInt32(name.count)
+              file.integer(end)
+            }
+            forEachName { file.append($0) }
+          }
+        }
+      }
+    }
+  }
+
+  @inline(__always)
+  private static func isHex24(_ name: UnsafeRawBufferPointer) -> Bool {
+    guard name.count == 24 else { return false }
+    for byte in name {
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): continue
+      default: return false
+      }
+    }
+    return true
+  }
+
+  @inline(__always)
+  private static func nibble(_ digit: UInt8) -> UInt8 {
+    digit <= UInt8(ascii: "9") ? digit - UInt8(ascii: "0") : digit - UInt8(ascii: "a") + 10
+  }
+
+  private static let hexDigits = Array("0123456789abcdef".utf8)
+
+  /// Reads a column of `count` names written by `writeNames`.
+  private static func readNames(_ count: Int, from reader: inout IndexReader) throws -> NameHeap {
+    switch NameFormat(rawValue: try reader.integer(UInt8.self)) {
+    case .hex24:
+      let packed = try reader.bytes(12 * count)
+      let bytes = [UInt8](unsafeUninitializedCapacity: 24 * count) { buffer, initialized in
+        for index in 0..<(12 * count) {
+          let byte = packed[index]
+          buffer[2 * index] = hexDigits[Int(byte >> 4)]
+          buffer[2 * index + 1] = hexDigits[Int(byte & 0x0f)]
+        }
+        initialized = 24 * count
+      }
+      let ends = [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+        for index in 0..<count { buffer[index] = UInt32(24 * (index + 1)) }
+        initialized = count
+      }
+      return NameHeap(bytes: bytes, ends: ends)
+    case .plain:
+      let total = try reader.count()
+      let ends = try reader.ends(count, total: total)
+      return NameHeap(bytes: try reader.copy(total, of: UInt8.self), ends: ends)
+    case nil:
+      throw IndexReader.Damaged()
+    }
   }
 
   private static func readKind(_ kind: RecordKind, from reader: inout IndexReader) throws
@@ -209,14 +257,7 @@ enum IngestIndex {
     let count = try reader.count()
     let tree = try reader.objectID()
     state.tree = tree.isZero ? nil : tree
-    let nameBytes = try reader.count()
-    let endCount = try reader.count()
-    let endBytes = try reader.count()
-    let slotCount = try reader.count()
-    guard count < Int(UInt32.max) / 2,
-      endCount == (kind == .connections ? 2 * count : 0),
-      slotCount >= 2 * count, slotCount & (slotCount - 1) == 0
-    else { throw IndexReader.Damaged() }
+    guard count < Int(UInt32.max) / 4 else { throw IndexReader.Damaged() }
     var records = RecordColumns()
     records.digests = try reader.copy(count, of: RecordDigest.self)
     records.blobs = try reader.objectIDs(count)
@@ -224,16 +265,15 @@ enum IngestIndex {
     if !kind.isSharded {
       guard records.shards.allSatisfy({ $0 == 0 }) else { throw IndexReader.Damaged() }
     }
-    let nameEnds = try reader.ends(count, total: nameBytes)
-    records.names = NameHeap(bytes: try reader.copy(nameBytes, of: UInt8.self), ends: nameEnds)
-    let ends = try reader.ends(endCount, total: endBytes)
-    records.ends = NameHeap(bytes: try reader.copy(endBytes, of: UInt8.self), ends: ends)
-    records.endShards = try reader.copy(endCount, of: UInt16.self)
+    records.names = try readNames(count, from: &reader)
+    if kind == .connections {
+      records.ends = try readNames(2 * count, from: &reader)
+      records.endShards = try reader.copy(2 * count, of: UInt16.self)
+    }
     state.records = records
     state.leaves = try reader.objectIDs(kind.shardCount)
     state.middles = try reader.objectIDs(kind.isSharded ? 256 : 0)
-    state.slots = try reader.copy(slotCount, of: UInt32.self)
-    guard state.slots.allSatisfy({ Int($0) <= count }) else { throw IndexReader.Damaged() }
+    state.buildDigestTable()
     state.hasDigests = true
     state.groupByShard()
     return state
@@ -388,9 +428,10 @@ private final class ChunkedFile {
   private let descriptor: Int32
   private let buffer: UnsafeMutableRawPointer
   private let capacity = 4 << 20
-  private var used = 0
-  private var crc: UInt32 = 0
-  private var failed = false
+  // Used by one thread only: no run-time access checks.
+  @exclusivity(unchecked) private var used = 0
+  @exclusivity(unchecked) private var crc: UInt32 = 0
+  @exclusivity(unchecked) private var failed = false
 
   init?(creating path: String) {
     descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -423,6 +464,15 @@ private final class ChunkedFile {
     if capacity - used < size { flush() }
     (buffer + used).storeBytes(of: value.littleEndian, as: T.self)
     used += size
+  }
+
+  /// Room for `count` (at most 4 MiB) bytes to be filled in at once.
+  @inline(__always)
+  func reserve(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+    if capacity - used < count { flush() }
+    let place = (buffer + used).assumingMemoryBound(to: UInt8.self)
+    used += count
+    return place
   }
 
   /// An id as its 20 bytes in git's order.

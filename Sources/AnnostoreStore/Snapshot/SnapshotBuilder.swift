@@ -49,6 +49,9 @@ final class PreviousRecords: @unchecked Sendable {
     result = .success((ready, true))
   }
 
+  /// Whether the records are there (without waiting).
+  var isReady: Bool { group.wait(timeout: .now()) == .success }
+
   /// Waits for the records.
   func get() throws -> Records {
     group.wait()
