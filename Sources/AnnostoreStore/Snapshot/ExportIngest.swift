@@ -193,7 +193,8 @@ struct ExportIngest {
       switch event {
       case .record(let record):
         batch.append(record)
-        if batch.records.count >= ExportIngest.batchRecords || batch.used >= ExportIngest.batchBytes {
+        if batch.records.count >= ExportIngest.batchRecords || batch.used >= ExportIngest.batchBytes
+        {
           submit()
           try mergeFinished(
             keeping: (ingest.previous.isReady
