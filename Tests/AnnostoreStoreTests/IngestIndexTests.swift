@@ -43,15 +43,20 @@ import Testing
     for kind in RecordKind.allCases {
       var records = RecordColumns()
       for index in 0..<(kind == .properties ? 3 : 500) {
-        let id = "\(kind.rawValue)-\(index)"
+        // Annotations and connections: 24 hex digits (stored packed); values: 24 hex digits
+        // in upper case (stored as they are); properties: other tokens.
+        let hex = String(format: "%024llx", UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        let id =
+          kind == .values
+          ? hex.uppercased() : kind.isSharded ? hex : "\(kind.rawValue)-\(index)"
         records.names.append(id)
         records.blobs.append(ObjectID(bytes: (UInt64(index), 7, 9)))
         records.digests.append(RecordDigest(high: UInt64(index) &* 31 &+ 1, low: UInt64(index)))
         records.shards.append(kind.isSharded ? Shard.of(id) : 0)
         if kind == .connections {
-          records.ends.append("parent-\(index)")
-          records.ends.append("child-\(index)")
-          records.endShards.append(contentsOf: [Shard.of("parent-\(index)"), 5])
+          records.ends.append(String(hex.reversed()))
+          records.ends.append(hex)
+          records.endShards.append(contentsOf: [Shard.of(String(hex.reversed())), 5])
         }
       }
       var leaves = [ObjectID](repeating: .zero, count: kind.shardCount)

@@ -141,7 +141,9 @@ enum IngestIndex {
   ) {
     let head = headPath(storePath: storePath, dataset: dataset)
     guard kinds.count == RecordKind.allCases.count,
-      kinds.allSatisfy({ rename($0.value, path(storePath: storePath, dataset: dataset, kind: $0.key)) == 0 })
+      kinds.allSatisfy({
+        rename($0.value, path(storePath: storePath, dataset: dataset, kind: $0.key)) == 0
+      })
     else {
       unlink(head)
       for temporary in kinds.values { unlink(temporary) }
