@@ -67,7 +67,13 @@ import Testing
           middles: [ObjectID](repeating: .zero, count: kind.isSharded ? 256 : 0), old: records,
           new: RecordColumns(), order: (0..<Int32(records.count)).map { $0 }))
     }
-    IngestIndex.write(storePath: folder.path, dataset: "d", tree: tree, kinds: sources)
+    var written: [RecordKind: String] = [:]
+    for source in sources {
+      written[source.kind] = IngestIndex.writeKind(
+        storePath: folder.path, dataset: "d", generation: 42, source)
+    }
+    IngestIndex.install(
+      storePath: folder.path, dataset: "d", generation: 42, tree: tree, kinds: written)
     let loaded = try #require(IngestIndex.load(storePath: folder.path, dataset: "d", tree: tree))
     for (state, source) in zip(loaded, sources) {
       #expect(state.kind == source.kind)
