@@ -100,13 +100,16 @@ extension Repository {
     progress: ((TransferProgress) -> Void)?
   ) throws -> (objects: Int, bytes: Int) {
     let reporter = ProgressThrottle(progress)
-    var missing = MissingObjects(source: self, target: remote)
+    let reader = try makeBulkReader()
+    var missing = MissingObjects(source: self, reader: reader, target: remote) { count in
+      reporter.report(.counting, count, 0, 0)
+    }
     for tip in tips { try missing.add(tip) }
     reporter.report(.counting, missing.objects.count, missing.objects.count, 0, force: true)
     let pack = try PackWriter(repository: remote)
     var bytes = 0
     for (index, id) in missing.objects.enumerated() {
-      let (kind, content) = try object(id)
+      let (kind, content) = try reader.object(id)
       try pack.add(kind, content, id: id)
       bytes += content.count
       reporter.report(.sending, index + 1, missing.objects.count, bytes)
@@ -143,13 +146,21 @@ extension Repository {
 /// what the target has (a commit or tree the target has brings everything below it).
 private struct MissingObjects {
   let source: Repository
+  let reader: ObjectReader
   let target: Repository
+  /// Told the number of objects found so far, every few thousand.
+  let counted: (Int) -> Void
   private(set) var objects: [ObjectID] = []
   private var seen = Set<ObjectID>()
 
-  init(source: Repository, target: Repository) {
+  init(
+    source: Repository, reader: ObjectReader, target: Repository,
+    counted: @escaping (Int) -> Void
+  ) {
     self.source = source
+    self.reader = reader
     self.target = target
+    self.counted = counted
   }
 
   /// Adds what the target lacks of the history of `tip` (a commit or an annotated tag).
@@ -157,7 +168,7 @@ private struct MissingObjects {
     var pending = [tip]
     while let id = pending.popLast() {
       guard !seen.contains(id), !target.hasObject(id) else { continue }
-      let (kind, content) = try source.object(id)
+      let (kind, content) = try reader.object(id)
       switch kind {
       case .commit:
         _ = take(id)
@@ -177,7 +188,7 @@ private struct MissingObjects {
 
   private mutating func addTree(_ id: ObjectID) throws {
     guard take(id) else { return }
-    for entry in try source.tree(id) {
+    for entry in try reader.tree(id) {
       if entry.isTree {
         try addTree(entry.id)
       } else {
@@ -190,6 +201,7 @@ private struct MissingObjects {
   private mutating func take(_ id: ObjectID) -> Bool {
     guard seen.insert(id).inserted, !target.hasObject(id) else { return false }
     objects.append(id)
+    if objects.count % 4096 == 0 { counted(objects.count) }
     return true
   }
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """A small smart-HTTP git server for tests: `git http-backend` as CGI, stdlib only.
 
-    git_http_server.py --root DIR --port PORT [--user U --token T]
+    git_http_server.py --root DIR --port PORT [--user U --token T] [--tls-cert C --tls-key K]
 
 Serves every bare repository under DIR at http://127.0.0.1:PORT/<name>. With --user and
 --token, every request needs HTTP Basic auth with exactly those (else 401), and
 REMOTE_USER is passed on, which enables pushes. Without them, pushes need
-`http.receivepack=true` in the repository.
+`http.receivepack=true` in the repository. With --tls-cert and --tls-key it serves
+HTTPS instead.
 
 Why not `python3 -m http.server --cgi`: as root it runs CGI scripts as nobody, git then
 refuses the repositories as of dubious ownership, and clients fall back to dumb HTTP.
@@ -19,6 +20,7 @@ import argparse
 import base64
 import os
 import shutil
+import ssl
 import subprocess
 import sys
 import threading
@@ -179,11 +181,17 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--user")
     parser.add_argument("--token")
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     args = parser.parse_args()
     Handler.root = os.path.abspath(args.root)
     Handler.credentials = (args.user, args.token) if args.user else None
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
+    if args.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(f"serving {Handler.root} on 127.0.0.1:{args.port}", file=sys.stderr, flush=True)
     server.serve_forever()
 

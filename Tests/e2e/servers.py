@@ -2,7 +2,8 @@
 stopped after it, even when it fails.
 
 - `GitDaemon`: `git daemon` (git://) with receive-pack enabled.
-- `SmartHTTP`: `git http-backend` behind Tests/e2e/git_http_server.py, with Basic auth.
+- `SmartHTTP`: `git http-backend` behind Tests/e2e/git_http_server.py, with Basic auth,
+  optionally over HTTPS with a self-signed certificate.
 - `SSHServer`: OpenSSH's sshd with temporary ed25519 host and client keys.
 - `CuttingProxy`: a TCP proxy that drops the connection after some bytes, to break a
   transfer halfway.
@@ -133,20 +134,28 @@ class SmartHTTP(Server):
 
     name = "git-http"
 
-    def __init__(self, workdir, root, user=None, token=None):
+    def __init__(self, workdir, root, user=None, token=None, tls=False):
         super().__init__(workdir)
         self.root = Path(root)
         self.user, self.token = user, token
+        self.tls = tls
+        if tls:  # a self-signed certificate no client trusts
+            self.cert, self.key = self.workdir / "cert.pem", self.workdir / "key.pem"
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                            "/CN=127.0.0.1", "-keyout", str(self.key), "-out", str(self.cert)],
+                           check=True, capture_output=True)
 
     def command(self):
         command = [sys.executable, str(HERE / "git_http_server.py"), "--root", str(self.root), "--port", str(self.port)]
         if self.user:
             command += ["--user", self.user, "--token", self.token]
+        if self.tls:
+            command += ["--tls-cert", str(self.cert), "--tls-key", str(self.key)]
         return command
 
     def url(self, name, with_credentials=False):
         auth = f"{self.user}:{self.token}@" if with_credentials and self.user else ""
-        return f"http://{auth}127.0.0.1:{self.port}/{name}"
+        return f"{'https' if self.tls else 'http'}://{auth}127.0.0.1:{self.port}/{name}"
 
 
 class SSHServer(Server):

@@ -145,8 +145,12 @@ def test_manual_resolve_and_continue(run, imported, tmp_path, schemas):
 
     refused = run(["-C", imported, "commit", SAMPLE, "--dataset", DATASET], ok=False)
     assert refused.returncode != 0 and "merge --continue" in refused.stderr and "--abort" in refused.stderr
-    refused = import_(run, imported, SAMPLE, ok=False)
-    assert refused.returncode != 0 and "merge --continue" in refused.stderr
+    for command in (["import", SAMPLE, "--dataset", DATASET, "--source", SOURCE], ["tag", "t1"],
+                    ["restore", "HEAD~1", "--dataset", DATASET],
+                    ["dataset", "set-dimensions", "--dataset", DATASET, "--xy", "1", "--z", "1", "--time", "1",
+                     "--channels", "1"]):
+        refused = run(["-C", imported, *command], ok=False)
+        assert refused.returncode == 2 and "merge --continue" in refused.stderr, command
 
     listing = json.loads(run(["-C", imported, "conflicts", "--json"]).stdout)
     assert schemas.errors("conflicts", listing) == []
@@ -173,6 +177,10 @@ def test_manual_resolve_and_continue(run, imported, tmp_path, schemas):
 def test_resolve_with_a_file_and_all(run, imported, tmp_path, schemas):
     later, conflicted = conflicting(run, imported, tmp_path)
     import_(run, imported, later, "--on-conflict", "manual", ok=4)
+    (tmp_path / "bad.json").write_text("5")
+    refused = run(["-C", imported, "resolve", "1", "--file", tmp_path / "bad.json"], ok=3)
+    assert "name" in refused.stderr
+    assert json.loads(run(["-C", imported, "conflicts", "--json"]).stdout)["open"] == 1
     (tmp_path / "name.json").write_text('"chosen"')
     run(["-C", imported, "resolve", "1", "--file", tmp_path / "name.json"])
     assert by_id(exported(run, imported))[conflicted]["name"] == "ours"
@@ -374,6 +382,7 @@ def test_first_import_after_commits_uses_the_oldest_commit_of_the_source(run, ne
     run(["-C", store, "commit", write(tmp_path, "local.json", local), "--dataset", DATASET])
     later = copy.deepcopy(sample)
     annotation(later, 1)["name"] = "edited there"
+    del later["annotationConnections"]  # not exported: kept as they were
     source = annotation(sample, 0)["datasetId"]
     result = run(["-C", store, "import", write(tmp_path, "later.json", later), "--dataset", DATASET, "--json"])
     report = json.loads(result.stdout)
@@ -382,5 +391,8 @@ def test_first_import_after_commits_uses_the_oldest_commit_of_the_source(run, ne
     merged = by_id(exported(run, store))
     assert merged[annotation(sample, 0)["_id"]]["name"] == "edited here"
     assert merged[annotation(sample, 1)["_id"]]["name"] == "edited there"
+    assert by_id(exported(run, store), "annotationConnections") == by_id(sample, "annotationConnections")
     assert f"refs/imports/{DATASET}/{source}" in git(store, "for-each-ref")
+    # The import is parented on that commit, so git sees the same merge base.
+    assert git(store, "merge-base", "HEAD^1", "HEAD^2").strip() == report["base"]
     assert_healthy(store, schemas)

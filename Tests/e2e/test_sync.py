@@ -211,56 +211,124 @@ def two_collaborators(run, servers, tmp_path):
     return remote, a, b
 
 
+def tagged(index, value):
+    """An edit of the sample: annotation `index` gets the tags [value]."""
+    def change(data):
+        data["annotations"][index]["tags"] = [value]
+    return change
+
+
+def named(index, value):
+    """An edit of the sample: annotation `index` gets the name `value`."""
+    def change(data):
+        data["annotations"][index]["name"] = value
+    return change
+
+
+def names_of(run, store):
+    return {doc["_id"]: doc.get("name") for doc in json.loads(export(run, store))["annotations"]}
+
+
+def tags_of(run, store):
+    return {doc["_id"]: doc["tags"] for doc in json.loads(export(run, store))["annotations"]}
+
+
 def test_pull_merges_edits_of_different_annotations(run, servers, tmp_path):
     remote, a, b = two_collaborators(run, servers, tmp_path)
-
-    def tag_first(data):
-        data["annotations"][0]["tags"] = ["from-b"]
-
-    def tag_second(data):
-        data["annotations"][1]["tags"] = ["from-a"]
-
-    run(["-C", b, "commit", write_edit(tmp_path / "b.json", tag_first), "--dataset", DATASET, "-m", "b"])
+    run(["-C", b, "commit", write_edit(tmp_path / "b.json", tagged(0, "from-b")), "--dataset", DATASET, "-m", "b"])
     run(["-C", b, "push"])
-    run(["-C", a, "commit", write_edit(tmp_path / "a.json", tag_second), "--dataset", DATASET, "-m", "a"])
+    run(["-C", a, "commit", write_edit(tmp_path / "a.json", tagged(1, "from-a")), "--dataset", DATASET, "-m", "a"])
     ours = head(a)
-    pulled = run(["-C", a, "pull"], ok=False)
-    if "merge support pending" in pulled.stderr:
-        assert pulled.returncode != 0 and head(a) == ours
-        pytest.xfail("pull's three-way merge lands with import-as-merge")
-    assert pulled.returncode == 0, pulled.stderr
+    pulled = run(["-C", a, "pull"])
+    assert "Merged" in pulled.stdout
     parents = git(a, "rev-list", "--parents", "-n", "1", "main").split()[1:]
-    assert sorted(parents) == sorted([ours, head(b)])
-    merged = json.loads(export(run, a))
-    tags = {doc["_id"]: doc["tags"] for doc in merged["annotations"]}
+    assert parents == [ours, head(b)]
     sample = load(SAMPLE)["annotations"]
+    tags = tags_of(run, a)
     assert tags[sample[0]["_id"]] == ["from-b"] and tags[sample[1]["_id"]] == ["from-a"]
+    git(a, "fsck", "--strict", "--no-dangling")
+    run(["-C", a, "verify"])
+    # The merge goes back and b fast-forwards to it.
+    run(["-C", a, "push"])
+    assert "Fast-forward" in run(["-C", b, "pull"]).stdout
+    assert head(b) == head(a) and export(run, b) == export(run, a)
+
+
+def test_pull_merges_datasets_each_side_added(run, servers, tmp_path):
+    remote, a, b = two_collaborators(run, servers, tmp_path)
+    run(["-C", b, "commit", SAMPLE, "--dataset", "second", "-m", "b adds a dataset"])
+    run(["-C", b, "push"])
+    run(["-C", a, "commit", write_edit(tmp_path / "a.json", tagged(2, "a")), "--dataset", DATASET])
+    report = json.loads(run(["-C", a, "pull", "--json"]).stdout)
+    assert report["outcome"] == "merged" and report["datasets"] == ["second"]
+    assert export(run, a).replace(DATASET, "x") != ""  # both datasets readable
+    first = load(SAMPLE)["annotations"][2]["_id"]
+    assert tags_of(run, a)[first] == ["a"]
+    second = run(["-C", a, "export", "json", "--dataset", "second"]).stdout
+    assert second == run(["-C", b, "export", "json", "--dataset", "second"]).stdout
+
+
+def test_pull_conflict_on_the_same_field(run, servers, tmp_path, schemas):
+    remote, a, b = two_collaborators(run, servers, tmp_path)
+    run(["-C", b, "commit", write_edit(tmp_path / "b.json", named(0, "b")), "--dataset", DATASET])
+    run(["-C", b, "push"])
+    run(["-C", a, "commit", write_edit(tmp_path / "a.json", named(0, "a")), "--dataset", DATASET])
+    ours = head(a)
+    first = load(SAMPLE)["annotations"][0]["_id"]
+
+    # fail (the default): exit 4, the conflict listed, the branch untouched.
+    failed = run(["-C", a, "pull"], ok=4)
+    assert first in failed.stdout and "name" in failed.stdout
+    report = json.loads(run(["-C", a, "pull", "--json"], ok=4).stdout)
+    assert report["outcome"] == "refused"
+    (conflict,) = report["conflicts"][0]["conflicts"]
+    assert conflict["recordId"] == first and conflict["ours"]["value"] == "a" and conflict["theirs"]["value"] == "b"
+    # Only the fetch wrote: the remote-tracking branch and the objects it brought.
+    assert head(a) == ours and git(a, "rev-parse", "refs/remotes/origin/main").strip() == head(b)
+
+    # manual: the merge waits; conflicts, resolve and merge --continue finish it.
+    stopped = run(["-C", a, "pull", "--on-conflict", "manual"], ok=4)
+    assert "merge stopped" in stopped.stdout and head(a) == ours
+    run(["-C", a, "pull"], ok=2)  # no other write while the merge waits
+    listed = json.loads(run(["-C", a, "conflicts", "--json"]).stdout)
+    assert schemas.errors("conflicts", listed) == []
+    run(["-C", a, "resolve", "--all", "--theirs"])
+    run(["-C", a, "merge", "--continue"])
+    assert git(a, "rev-list", "--parents", "-n", "1", "main").split()[1:] == [ours, head(b)]
+    assert names_of(run, a)[first] == "b"
+    assert git(a, "rev-parse", "refs/remotes/origin/main").strip() == head(b)
+
+    # ours: settled in one go.
+    c = tmp_path / "c"
+    run(["clone", remote.url, c])
+    run(["-C", c, "commit", write_edit(tmp_path / "c.json", named(0, "c")), "--dataset", DATASET])
+    run(["-C", a, "commit", write_edit(tmp_path / "a2.json", named(0, "a2")), "--dataset", DATASET])
+    run(["-C", a, "push"])
+    merged = run(["-C", c, "pull", "--on-conflict", "ours"])
+    assert "settled with ours" in merged.stdout
+    assert names_of(run, c)[first] == "c"
+
+
+def test_pull_conflicts_in_two_datasets(run, servers, tmp_path):
+    remote, a, b = two_collaborators(run, servers, tmp_path)
+    run(["-C", a, "commit", SAMPLE, "--dataset", "second"])
     run(["-C", a, "push"])
     run(["-C", b, "pull"])
-    assert head(b) == head(a)
-
-
-def test_pull_conflict_on_the_same_field(run, servers, tmp_path):
-    remote, a, b = two_collaborators(run, servers, tmp_path)
-
-    def tagged(value):
-        def change(data):
-            data["annotations"][0]["tags"] = [value]
-        return change
-
-    run(["-C", b, "commit", write_edit(tmp_path / "b.json", tagged("b")), "--dataset", DATASET])
-    run(["-C", b, "push"])
-    run(["-C", a, "commit", write_edit(tmp_path / "a.json", tagged("a")), "--dataset", DATASET])
-    ours, before = head(a), repo_state(a)
-    failed = run(["-C", a, "pull"], ok=False)
-    if "merge support pending" in failed.stderr:
-        pytest.xfail("pull's three-way merge lands with import-as-merge")
-    assert failed.returncode == 4, failed.stderr
-    assert head(a) == ours and "tags" in failed.stdout + failed.stderr
+    for store, value in ((b, "b"), (a, "a")):
+        for dataset in (DATASET, "second"):
+            edit = write_edit(tmp_path / f"{value}-{dataset}.json", named(0, value))
+            run(["-C", store, "commit", edit, "--dataset", dataset])
+        if store == b:
+            run(["-C", b, "push"])
+    ours = head(a)
+    refused = run(["-C", a, "pull", "--on-conflict", "manual"], ok=4)
+    assert "one dataset at a time" in refused.stderr and head(a) == ours
+    run(["-C", a, "status"])  # no merge was left waiting
     run(["-C", a, "pull", "--on-conflict", "theirs"])
     first = load(SAMPLE)["annotations"][0]["_id"]
-    tags = {doc["_id"]: doc["tags"] for doc in json.loads(export(run, a))["annotations"]}
-    assert tags[first] == ["b"] and before["refs"] != repo_state(a)["refs"]
+    for dataset in (DATASET, "second"):
+        exported = json.loads(run(["-C", a, "export", "json", "--dataset", dataset]).stdout)
+        assert {doc["_id"]: doc.get("name") for doc in exported["annotations"]}[first] == "b"
 
 
 # ----------------------------------------------------------------------------- refusals
@@ -335,6 +403,21 @@ def test_ssh_key_the_server_does_not_accept(run, servers, tmp_path):
                    hub.server.known_hosts], ok=REMOTE_FAILURE, env={"SSH_AUTH_SOCK": ""})
     assert_refused(missing, "no-such-key")
     assert (repo_state(a), repo_state(remote.bare)) == before
+
+
+def test_https_certificate_nobody_trusts(run, sample_store, copy_store, tmp_path):
+    root = tmp_path / "served"
+    bare = bare_repository(root / "lab.git")
+    store = copy_store(sample_store)
+    with SmartHTTP(tmp_path / "server", root, USER, TOKEN, tls=True) as server:
+        run(["-C", store, "remote", "add", "origin", server.url("lab.git")])
+        before = (repo_state(store), repo_state(bare))
+        for command in (["fetch"], ["push"]):
+            refused = run(["-C", store, *command], ok=REMOTE_FAILURE, env=HTTP_ENV)
+            assert_refused(refused, "certificate", "127.0.0.1", "not trusted")
+        assert (repo_state(store), repo_state(bare)) == before
+        run(["clone", server.url("lab.git"), tmp_path / "c"], ok=REMOTE_FAILURE, env=HTTP_ENV)
+        assert not (tmp_path / "c").exists()
 
 
 @pytest.mark.parametrize("scheme", ["git", "http", "ssh"])

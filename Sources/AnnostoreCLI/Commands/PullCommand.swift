@@ -10,13 +10,11 @@ struct PullCommand: ParsableCommand {
     discussion: """
       A fast-forward when the store has nothing the remote lacks; otherwise the same \
       three-way merge as import (ours = the branch, theirs = the remote branch, base = \
-      their merge base), with the same conflict options.
+      their merge base), dataset by dataset, with the same conflict options: fail (the \
+      default) writes nothing and lists the conflicts (exit 4); ours or theirs settles \
+      them all; manual saves the merge for `annostore conflicts`, `resolve` and \
+      `merge --continue` (conflicts in one dataset at a time).
       """)
-
-  /// How conflicts are settled, as for import.
-  enum OnConflict: String, ExpressibleByArgument, CaseIterable {
-    case fail, ours, theirs, manual
-  }
 
   @Argument(help: "The remote (default: origin, or the only remote).")
   var remote: String?
@@ -25,7 +23,7 @@ struct PullCommand: ParsableCommand {
   var branch: String?
 
   @Option(help: "fail (default: write nothing, list the conflicts), ours, theirs, or manual.")
-  var onConflict: OnConflict = .fail
+  var onConflict: ConflictPolicy = .fail
 
   @OptionGroup var access: RemoteAccessOptions
 
@@ -38,26 +36,90 @@ struct PullCommand: ParsableCommand {
     let progress = TransferProgressLine()
     defer { progress.finish() }
     let report = try store.open().pull(
-      remote: remote, branch: branch, options: access.syncOptions(progress: progress))
+      remote: remote, branch: branch, onConflict: onConflict,
+      options: access.syncOptions(progress: progress))
     progress.finish()
     if json {
-      JSONOutput.print(
-        .object([
-          JSONMember("fetch", SyncOutput.fetch(report.fetch)),
-          JSONMember("branch", .string(report.branch)),
-          JSONMember("outcome", .string(report.outcome.rawValue)),
-          JSONMember("before", JSONOutput.string(report.before)),
-          JSONMember("after", JSONOutput.string(report.after)),
-        ]))
-      return
+      JSONOutput.print(Self.json(report))
+    } else {
+      print(Self.text(report))
     }
+    if report.outcome == .refused || report.outcome == .stopped {
+      throw ExitWith(status: .conflicts)
+    }
+  }
+
+  static func text(_ report: PullReport) -> String {
     let name = "\(report.fetch.remote)/\(report.branch)"
+    var lines: [String] = []
     switch report.outcome {
     case .upToDate:
-      print("Already up to date with \(name)")
+      lines.append("Already up to date with \(name)")
     case .fastForward:
       let from = report.before.map(\.shortCommit) ?? "(no commits)"
-      print("Fast-forward to \(name): \(from) -> \((report.after ?? "").shortCommit)")
+      lines.append("Fast-forward to \(name): \(from) -> \((report.after ?? "").shortCommit)")
+    case .merged:
+      let datasets =
+        report.mergedDatasets.isEmpty
+        ? "no dataset changed" : "datasets: " + report.mergedDatasets.joined(separator: ", ")
+      lines.append("Merged \(name): commit \((report.after ?? "").shortCommit) (\(datasets))")
+    case .refused:
+      lines.append(
+        "\(conflictCount(report)) conflict(s) merging \(name): nothing was written to the "
+          + "branch (--on-conflict fail; the remote's commits are in \(name))")
+    case .stopped:
+      lines.append(
+        "\(conflictCount(report)) conflict(s) merging \(name): merge stopped, state saved. "
+          + "Settle them with `annostore resolve`, then `annostore merge --continue` "
+          + "(or `annostore merge --abort`).")
     }
+    if report.dropped.total > 0 {
+      lines.append(
+        "  dropped \(report.dropped.values) property-values and \(report.dropped.connections) "
+          + "connections of deleted annotations")
+    }
+    for (dataset, conflicts) in report.conflicts {
+      if report.outcome == .merged {
+        lines.append(
+          "  \(dataset): \(conflicts.count) conflict(s) settled with "
+            + report.onConflict.rawValue)
+      } else {
+        lines.append("  \(dataset):")
+      }
+      lines += conflicts.map { ConflictOutput.text($0) }
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  static func conflictCount(_ report: PullReport) -> Int {
+    report.conflicts.reduce(0) { $0 + $1.conflicts.count }
+  }
+
+  static func json(_ report: PullReport) -> JSONValue {
+    .object([
+      JSONMember("fetch", SyncOutput.fetch(report.fetch)),
+      JSONMember("branch", .string(report.branch)),
+      JSONMember("outcome", .string(report.outcome.rawValue)),
+      JSONMember("before", JSONOutput.string(report.before)),
+      JSONMember("after", JSONOutput.string(report.after)),
+      JSONMember("base", JSONOutput.string(report.base)),
+      JSONMember("onConflict", .string(report.onConflict.rawValue)),
+      JSONMember("datasets", .array(report.mergedDatasets.map { .string($0) })),
+      JSONMember(
+        "conflicts",
+        .array(
+          report.conflicts.map { entry in
+            .object([
+              JSONMember("dataset", .string(entry.dataset)),
+              JSONMember("conflicts", .array(entry.conflicts.map(ConflictJSON.encode))),
+            ])
+          })),
+      JSONMember(
+        "dropped",
+        .object([
+          JSONMember("values", .number(Double(report.dropped.values))),
+          JSONMember("connections", .number(Double(report.dropped.connections))),
+        ])),
+    ])
   }
 }

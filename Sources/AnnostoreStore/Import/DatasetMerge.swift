@@ -42,10 +42,18 @@ struct DatasetMerge {
     let editor = TreeEditor(source: source, sink: sink)
     for kind in RecordKind.allCases {
       let ours = inputs.ours?.tree(of: kind)
+      let theirTree = inputs.theirs?.tree(of: kind)
+      if ours == inputs.base?.tree(of: kind) && !(kind == .annotations && outOfRange.isActive) {
+        // Untouched on our side: their tree as it is, without looking at a record.
+        entries[kind.directory] = theirTree.map {
+          TreeEntry(name: kind.directory, id: $0, isTree: true)
+        }
+        if kind == .annotations { context.annotations = theirTree }
+        continue
+      }
       var triples: [RecordTriple] = []
       try TreeWalk(source: source).mergeCandidates(
-        base: inputs.base?.tree(of: kind), ours: ours, theirs: inputs.theirs?.tree(of: kind),
-        sharded: kind.isSharded
+        base: inputs.base?.tree(of: kind), ours: ours, theirs: theirTree, sharded: kind.isSharded
       ) { triples.append($0) }
       // Their versions to look inside: where both sides changed, and where a range check
       // applies. Read them in one go (they may not be in the store yet).

@@ -27,6 +27,9 @@ struct MergeState {
   /// References the merge dropped already (values and connections, changed on both sides,
   /// of annotations it deleted).
   var droppedInMerge: DroppedCounts
+  /// The root tree the settled dataset goes into, when it is not ours' own: a pull that
+  /// stopped on one dataset has merged every other dataset into it already.
+  var oursRoot: ObjectID? = nil
 
   static let directoryName = "annostore-merge"
 
@@ -116,28 +119,29 @@ public struct DroppedCounts: Sendable, Equatable {
 extension MergeState {
   var json: JSONValue {
     func id(_ value: ObjectID?) -> JSONValue { value.map { .string($0.hex) } ?? .null }
-    return .object([
-      JSONMember("version", .number(1)),
-      JSONMember("dataset", .string(dataset)),
-      JSONMember("source", .string(source)),
-      JSONMember("file", .string(file)),
-      JSONMember("message", .string(message)),
-      JSONMember("authorName", .string(author.name)),
-      JSONMember("authorEmail", .string(author.email)),
-      JSONMember("ours", id(ours)),
-      JSONMember("theirs", id(theirs)),
-      JSONMember("base", id(base)),
-      JSONMember("importRef", .string(importRef)),
-      JSONMember("importRefBefore", id(importRefBefore)),
-      JSONMember("pendingDataset", id(pendingDataset)),
-      JSONMember(
-        "droppedInMerge",
-        .object([
-          JSONMember("values", .number(Double(droppedInMerge.values))),
-          JSONMember("connections", .number(Double(droppedInMerge.connections))),
-        ])),
-      JSONMember("conflicts", .array(conflicts.map(ConflictJSON.encode))),
-    ])
+    return .object(
+      [
+        JSONMember("version", .number(1)),
+        JSONMember("dataset", .string(dataset)),
+        JSONMember("source", .string(source)),
+        JSONMember("file", .string(file)),
+        JSONMember("message", .string(message)),
+        JSONMember("authorName", .string(author.name)),
+        JSONMember("authorEmail", .string(author.email)),
+        JSONMember("ours", id(ours)),
+        JSONMember("theirs", id(theirs)),
+        JSONMember("base", id(base)),
+        JSONMember("importRef", .string(importRef)),
+        JSONMember("importRefBefore", id(importRefBefore)),
+        JSONMember("pendingDataset", id(pendingDataset)),
+        JSONMember(
+          "droppedInMerge",
+          .object([
+            JSONMember("values", .number(Double(droppedInMerge.values))),
+            JSONMember("connections", .number(Double(droppedInMerge.connections))),
+          ])),
+        JSONMember("conflicts", .array(conflicts.map(ConflictJSON.encode))),
+      ] + (oursRoot.map { [JSONMember("oursRoot", .string($0.hex))] } ?? []))
   }
 
   init(json: JSONValue) throws {
@@ -173,6 +177,7 @@ extension MergeState {
     droppedInMerge = DroppedCounts(
       values: Int(dropped?["values"]?.numberValue ?? 0),
       connections: Int(dropped?["connections"]?.numberValue ?? 0))
+    oursRoot = json["oursRoot"] == nil ? nil : try id("oursRoot")
     guard let list = json["conflicts"]?.arrayElements else { throw StateError("no conflicts") }
     conflicts = try list.map(ConflictJSON.decode)
   }

@@ -26,77 +26,6 @@ extension Store {
     defer { job.discardUnlessInstalled() }
     return try job.run(progress: progress)
   }
-
-  /// Refuses to write while a merge waits for its conflicts to be settled. Every write
-  /// command calls this once it holds the store's lock.
-  public func ensureNoMergeInProgress() throws {
-    guard MergeState.exists(in: path) else { return }
-    let what = (try? MergeState.load(from: path)).flatMap { $0 }.map {
-      " (import of \($0.file) into \($0.dataset))"
-    }
-    throw AnnostoreError(
-      .usage, "a merge is in progress\(what ?? ""); no other write is allowed until it ends",
-      hint: "Settle its conflicts (`annostore conflicts`, `annostore resolve`) and finish with "
-        + "`annostore merge --continue`, or drop it with `annostore merge --abort`.")
-  }
-
-  /// Whether `ancestor` is `commit` or one of its ancestors.
-  func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) throws -> Bool {
-    if ancestor == commit { return true }
-    return try mergeBase(commit, ancestor) == ancestor
-  }
-
-  func mergeBase(_ a: ObjectID, _ b: ObjectID) throws -> ObjectID? {
-    do {
-      return try repository.mergeBase(a, b)
-    } catch let error as GitError {
-      throw AnnostoreError.git(error, doing: "finding the merge base")
-    }
-  }
-
-  /// The oldest commit reachable from `head` whose `dataset` records `source` as its
-  /// NimbusImage dataset id, nil when none does.
-  func oldestCommit(recording source: String, in dataset: String, from head: ObjectID) throws
-    -> ObjectID?
-  {
-    let path = "\(StoreLayout.datasetsDirectory)/\(dataset)/\(StoreLayout.datasetFile)"
-    var matches: [ObjectID: Bool] = [:]
-    var found: ObjectID?
-    do {
-      try repository.walk(from: head) { commit in
-        guard let entry = try repository.entry(atPath: path, inTree: commit.tree) else {
-          return true
-        }
-        if matches[entry.id] == nil {
-          let document = try? JSONParser.parse(try repository.blob(entry.id))
-          matches[entry.id] = document?["nimbusDatasetId"]?.stringValue == source
-        }
-        if matches[entry.id] == true { found = commit.id }
-        return true
-      }
-    } catch let error as GitError {
-      throw AnnostoreError.git(error, doing: "reading the history")
-    }
-    return found
-  }
-
-  /// Moves a ref with compare-and-swap, as an AnnostoreError on failure.
-  func moveRef(_ name: String, to target: ObjectID, expected: ObjectID?, message: String) throws {
-    do {
-      try repository.updateReference(name, to: target, expected: expected, message: message)
-    } catch let error as GitError {
-      throw AnnostoreError.git(error, doing: "moving \(name)")
-    }
-  }
-
-  /// The side ref's commit, nil when there is none.
-  func reference(_ name: String) throws -> ObjectID? {
-    do {
-      return try repository.reference(name)
-    } catch let error as GitError {
-      throw AnnostoreError.git(error, doing: "reading \(name)")
-    }
-  }
 }
 
 /// One run of `import`: the steps of `Store.importExport`, sharing their state.
@@ -106,10 +35,10 @@ struct ImportJob {
   let source: String
   let head: ObjectID?
   let sink: ObjectSink
-  private var installed = false
+  private(set) var installed = false
   private var temporaryFile: String?
   /// The file's own dangling references, dropped when it was recorded.
-  private var snapshotDrops = DroppedCounts()
+  private(set) var snapshotDrops = DroppedCounts()
 
   init(store: Store, request: ImportRequest, source: String, head: ObjectID?, sink: ObjectSink) {
     self.store = store
@@ -141,8 +70,17 @@ struct ImportJob {
     }
     tsource.exportFile = file
     let previous = try store.reference(importRef)
+    // Before the first import from a source, the import is parented on the oldest commit
+    // that recorded the dataset from it (a `commit` of an earlier export), if any: the
+    // merge then has that commit as its base, and parts the file lacks stay as it had them.
+    // (Not for --new-ids: the fresh ids would read as deletions of the old ones.)
+    var anchor: ObjectID?
+    if previous == nil, let head, !request.newIds {
+      anchor = try store.oldestCommit(recording: source, in: request.dataset, from: head)
+    }
+    let parent = previous ?? anchor
     let snapshot = try SnapshotBuilder(repository: repository, sink: sink).build(
-      file: file, dataset: request.dataset, onto: previous, excluding: request.excludedKinds,
+      file: file, dataset: request.dataset, onto: parent, excluding: request.excludedKinds,
       progress: progress)
     snapshotDrops = DroppedCounts(
       values: snapshot.report.droppedValues, connections: snapshot.report.droppedConnections)
@@ -167,7 +105,7 @@ struct ImportJob {
       theirs = try sink.store(
         .commit,
         GitObjectFormat.commitContent(
-          tree: snapshot.root, parents: previous.map { [$0] } ?? [], author: signature,
+          tree: snapshot.root, parents: parent.map { [$0] } ?? [], author: signature,
           committer: signature,
           message: "Snapshot of \(request.file) from \(source) for \(request.dataset)"))
       newImport = true
@@ -208,15 +146,10 @@ struct ImportJob {
     }
     if merged { return report }
 
-    var base =
+    let base =
       newImport
-      ? try previous.flatMap { try store.mergeBase(head, $0) } : try store.mergeBase(head, theirs)
-    if base == nil && previous == nil {
-      // No earlier import from this source: the oldest commit that recorded the dataset
-      // from it (a `commit` of an earlier export) is a common ancestor in all but name.
-      base = try store.oldestCommit(recording: source, in: request.dataset, from: head)
-      report.baseFromHistory = base != nil
-    }
+      ? try parent.flatMap { try store.mergeBase(head, $0) } : try store.mergeBase(head, theirs)
+    report.baseFromHistory = anchor != nil
     report.base = base?.hex
     let baseRoot = try base.map { try repository.commit($0).tree }
     let inputs = MergeInputs(
@@ -275,57 +208,7 @@ struct ImportJob {
     return report
   }
 
-  /// `--overwrite`: the branch's dataset takes the parts the file carries, as `commit`
-  /// would record them; the commit also joins the import when it is new to the branch.
-  private mutating func overwrite(
-    report: ImportReport, tsource: TreeSource, file: String, oursRoot: ObjectID,
-    theirs: ObjectID, linked: Bool, newImport: Bool, previous: ObjectID?, message: String,
-    signature: Signature
-  ) throws -> ImportReport {
-    var report = report
-    guard let head else { return report }
-    let rebuilt = try SnapshotBuilder(repository: repository, sink: sink).build(
-      file: file, dataset: request.dataset, onto: head, excluding: request.excludedKinds)
-    let ours = try tsource.dataset(request.dataset, inRoot: oursRoot)
-    let after = try tsource.dataset(request.dataset, inRoot: rebuilt.root)
-    var outOfRange = try outOfRangeCheck(tsource, ours: ours)
-    if outOfRange.isActive {
-      var changed: [(id: String, blob: ObjectID)] = []
-      try TreeWalk(source: tsource).differences(
-        from: ours?.tree(of: .annotations), to: after?.tree(of: .annotations), sharded: true
-      ) { change in
-        if let blob = change.theirs { changed.append((change.id, blob)) }
-      }
-      try tsource.prefetch(Set(changed.map(\.blob)))
-      for change in changed {
-        outOfRange.check(id: change.id, try tsource.document(change.blob))
-      }
-    }
-    if let refusal = outOfRange.refusal(dataset: request.dataset) { throw refusal }
-    report.changes = try DatasetChanges.between(ours, after, source: tsource)
-    // The rebuilt dataset drops the file's own orphans again, and what the parts kept from
-    // the branch lose with it.
-    report.droppedAfterMerge = DroppedCounts(
-      values: max(0, rebuilt.report.droppedValues - snapshotDrops.values),
-      connections: max(0, rebuilt.report.droppedConnections - snapshotDrops.connections))
-    if !rebuilt.changed && linked { return report }
-    report.outcome = .overwritten
-    if request.dryRun { return report }
-    let commit = try sink.store(
-      .commit,
-      GitObjectFormat.commitContent(
-        tree: rebuilt.root, parents: linked ? [head] : [head, theirs], author: signature,
-        committer: signature, message: message + " (overwrite)"))
-    try install()
-    try store.moveRef(StoreLayout.branch, to: commit, expected: head, message: "import: \(message)")
-    if newImport {
-      try store.moveRef(importRef, to: theirs, expected: previous, message: "import snapshot")
-    }
-    report.commit = commit.hex
-    return report
-  }
-
-  private func outOfRangeCheck(_ tsource: TreeSource, ours: DatasetNode?) throws
+  func outOfRangeCheck(_ tsource: TreeSource, ours: DatasetNode?) throws
     -> OutOfRangeCheck
   {
     if request.allowOutOfRange { return OutOfRangeCheck(dimensions: nil) }
@@ -333,7 +216,7 @@ struct ImportJob {
       dimensions: DatasetDimensions(datasetDocument: try tsource.document(ours?.datasetFile)))
   }
 
-  private mutating func install() throws {
+  mutating func install() throws {
     try sink.install()
     installed = true
   }

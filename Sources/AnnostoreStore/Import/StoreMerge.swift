@@ -62,15 +62,32 @@ extension Store {
     let chosen = try Self.select(selector, in: state.conflicts)
     for index in state.conflicts.indices where chosen.contains(state.conflicts[index].number) {
       state.conflicts[index].resolution = resolution
-      if case .value(let value) = resolution, state.conflicts[index].conflict.isRecordLevel,
-        let value
-      {
-        let conflict = state.conflicts[index]
-        try MergeFinisher.check(value, kind: conflict.kind, id: conflict.conflict.recordId)
-      }
     }
+    if case .value = resolution { try checkSettledRecords(state, numbers: chosen) }
     try state.save(to: path)
     return state.conflicts.filter { chosen.contains($0.number) }
+  }
+
+  /// Refuses a given value that would leave its record invalid (checked now, not only
+  /// at `merge --continue`).
+  private func checkSettledRecords(_ state: MergeState, numbers: Set<Int>) throws {
+    let source = TreeSource(repository: repository, sink: nil)
+    let pending = try state.pendingDataset.map { try source.entries($0) } ?? [:]
+    var records: Set<String> = []
+    for conflict in state.conflicts where numbers.contains(conflict.number) {
+      let kind = conflict.kind
+      let id = conflict.conflict.recordId
+      guard records.insert("\(kind.rawValue)/\(id)").inserted else { continue }
+      let tree = pending[kind.directory].flatMap { $0.isTree ? $0.id : nil }
+      var document = try source.document(
+        try source.lookup(id, in: tree, sharded: kind.isSharded))
+      for other in state.conflicts where other.kind == kind && other.conflict.recordId == id {
+        document = RecordMerge.setting(other.chosenValue, at: other.conflict.path, in: document)
+      }
+      if let document, document != .object([]) || kind != .values {
+        try MergeFinisher.check(document, kind: kind, id: id)
+      }
+    }
   }
 
   static func select(_ selector: ConflictSelector, in conflicts: [RecordConflict]) throws
@@ -123,7 +140,7 @@ extension Store {
     let finished = try MergeFinisher(source: source, sink: sink).finish(
       dataset: state.dataset, pending: state.pendingDataset, conflicts: state.conflicts,
       base: try source.dataset(state.dataset, inRoot: baseRoot),
-      oursRoot: try repository.commit(state.ours).tree)
+      oursRoot: try state.oursRoot ?? repository.commit(state.ours).tree)
     let signature = state.author.signatureNow()
     let commit = try sink.store(
       .commit,

@@ -15,13 +15,13 @@ final class TreeSource {
   /// Trees read for lookups, by id.
   private var lookupCache: [ObjectID: [String: TreeEntry]] = [:]
 
-  /// Fast reads straight from the store's packs (libgit2 for anything else).
-  private let objects: ObjectReader?
+  /// Fast reads straight from the store's packs (libgit2 for anything else), opened on
+  /// the first read.
+  private lazy var objects: ObjectReader? = try? ObjectReader(repository: repository)
 
   init(repository: Repository, sink: ObjectSink?) {
     self.repository = repository
     self.sink = sink
-    objects = try? ObjectReader(repository: repository)
   }
 
   /// A tree's entries.

@@ -25,12 +25,18 @@ enum RemoteFailure {
         hint = unchanged
       }
       return AnnostoreError(.remote, "\(doing) \(url.redacted): \(error.message)", hint: hint)
-    case .certificate:
+    case .certificate where url.transport == .ssh:
       return AnnostoreError(
         .remote, "\(doing) \(url.redacted): \(error.message)",
         hint: "If this is the server's key (ask its administrator), run again with "
           + "--accept-new-host-key, or list it in a known_hosts file (--known-hosts FILE or "
           + "`git config annostore.knownHosts FILE`). \(unchanged)")
+    case .certificate:
+      return AnnostoreError(
+        .remote, "\(doing) \(url.redacted): \(error.message)",
+        hint: "The server's certificate is not signed by an authority this machine trusts, or "
+          + "names another host. Install the authority's certificate in the system's store "
+          + "(/etc/ssl/certs), or reach the server over ssh. \(unchanged)")
     case .nonFastForward:
       let name = remote ?? "the remote"
       return AnnostoreError(

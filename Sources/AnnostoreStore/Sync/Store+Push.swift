@@ -22,6 +22,7 @@ extension Store {
   {
     let lock = try StoreLock(storePath: path)
     defer { lock.release() }
+    try ensureNoMergeInProgress()
     let remote = try resolveRemote(name)
     let branch = branch ?? "main"
     let local = "refs/heads/" + branch
