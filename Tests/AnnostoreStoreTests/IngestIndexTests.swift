@@ -26,6 +26,35 @@ import Testing
     }
   }
 
+  @Test func digestsOfPairsAreTheDigestsOfEach() {
+    var bytes = [UInt8]()
+    var records: [BatchRecord] = []
+    var generator = SystemRandomNumberGenerator()
+    for index in 0..<400 {
+      let count = [0, 1, 55, 56, 63, 64, 65, 119, 128, 300, 1000][index % 11] + index % 3
+      let kind = RecordKind.allCases[index % 4]
+      let key = kind == .values ? String(repeating: "k", count: (index * 7) % 200) : nil
+      records.append(
+        BatchRecord(
+          kind: kind, section: kind.section, index: index, key: key, offset: 0,
+          start: bytes.count, count: count))
+      for _ in 0..<count { bytes.append(UInt8.random(in: 0...255, using: &generator)) }
+    }
+    bytes.withUnsafeBytes { base in
+      for index in stride(from: 0, to: records.count - 1, by: 2) {
+        let (a, b) = RecordDigest.pair(
+          records[index], records[index + 1], in: base.baseAddress!)
+        for (record, digest) in [(records[index], a), (records[index + 1], b)] {
+          let single = RecordDigest.of(
+            kind: record.kind, key: record.key,
+            bytes: UnsafeRawBufferPointer(
+              rebasing: base[record.start..<(record.start + record.count)]))
+          #expect(digest == single)
+        }
+      }
+    }
+  }
+
   @Test func shardIsTheFirstTwoBytesOfTheSHA1() {
     for id in ["65a1b2c3d4e5f60718293a4b", "x", "cell_1"] {
       let (first, second) = StoreLayout.shard(of: id)

@@ -430,6 +430,7 @@ final class IngestBatch: @unchecked Sendable {
   @exclusivity(unchecked) private(set) var used = 0
   @exclusivity(unchecked) private(set) var records: [BatchRecord] = []
   @exclusivity(unchecked) private(set) var outcomes: [RecordOutcome] = []
+  @exclusivity(unchecked) private var digests: [RecordDigest] = []
   /// Canonical files of the misses, side by side.
   @exclusivity(unchecked) private(set) var output: [UInt8] = []
   /// The dataset id of the first annotation in the batch that has one.
@@ -483,23 +484,54 @@ final class IngestBatch: @unchecked Sendable {
     var guesses = [Int](repeating: -1, count: RecordKind.allCases.count)
     outcomes.reserveCapacity(records.count)
     output.reserveCapacity(context.encode ? used + used / 4 : 0)
-    for record in records {
+    if context.digests { computeDigests() }
+    for (index, record) in records.enumerated() {
       let raw = RawExportRecord(
         section: record.section, index: record.index, key: record.key,
         bytes: UnsafeRawBufferPointer(start: bytes + record.start, count: record.count),
         offset: record.offset)
       outcomes.append(
-        handle(raw, record.kind, old[record.kind.position], context, parser, &guesses))
+        handle(
+          raw, record.kind, context.digests ? digests[index] : .none,
+          old[record.kind.position], context, parser, &guesses))
+    }
+  }
+
+  /// The digest of every record, two at a time where the CPU can.
+  private func computeDigests() {
+    digests.removeAll(keepingCapacity: true)
+    digests.reserveCapacity(records.count)
+    guard RecordDigest.pairsAvailable else {
+      for record in records {
+        digests.append(
+          RecordDigest.of(
+            kind: record.kind, key: record.key,
+            bytes: UnsafeRawBufferPointer(start: bytes + record.start, count: record.count)))
+      }
+      return
+    }
+    var index = 0
+    while index + 1 < records.count {
+      let (first, second) = RecordDigest.pair(
+        records[index], records[index + 1], in: UnsafeRawPointer(bytes))
+      digests.append(first)
+      digests.append(second)
+      index += 2
+    }
+    if index < records.count {
+      let record = records[index]
+      digests.append(
+        RecordDigest.of(
+          kind: record.kind, key: record.key,
+          bytes: UnsafeRawBufferPointer(start: bytes + record.start, count: record.count)))
     }
   }
 
   private func handle(
-    _ raw: RawExportRecord, _ kind: RecordKind, _ old: OldRecords, _ context: IngestContext,
-    _ parser: JSONRecordParser, _ guesses: inout [Int]
+    _ raw: RawExportRecord, _ kind: RecordKind, _ digest: RecordDigest, _ old: OldRecords,
+    _ context: IngestContext, _ parser: JSONRecordParser, _ guesses: inout [Int]
   ) -> RecordOutcome {
-    var digest = RecordDigest.none
     if context.digests {
-      digest = RecordDigest.of(kind: kind, key: raw.key, bytes: raw.bytes)
       if old.state.hasDigests {
         let guess = guesses[kind.position] + 1
         let entry: Int?
