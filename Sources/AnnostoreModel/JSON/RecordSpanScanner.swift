@@ -23,6 +23,8 @@ struct RecordSpanScanner {
   /// the strict parser stops first anyway.
   static let vectorized = annostore_span_available() != 0
 
+  /// Whether this scanner uses the vector scanner.
+  private let usesVector: Bool
   /// The vector scanner's state.
   private var vector = AnnostoreSpanState()
   /// Bytes of the record examined so far.
@@ -41,8 +43,13 @@ struct RecordSpanScanner {
   /// The length of the record at `start` (whose first byte is `{`) when its last byte is
   /// among the `count` bytes there; nil when the bytes end first (call again with the same
   /// record at the start of a longer buffer).
+  /// A scanner, vectorized where the CPU can (tests ask for the portable one).
+  init(vectorized: Bool = RecordSpanScanner.vectorized) {
+    usesVector = vectorized && Self.vectorized
+  }
+
   mutating func scan(_ start: UnsafePointer<UInt8>, count: Int) -> Int? {
-    if Self.vectorized {
+    if usesVector {
       let length = annostore_span(start, Int64(count), &vector)
       return length >= 0 ? Int(length) : nil
     }
