@@ -23,11 +23,12 @@ struct PendingObject: Sendable {
 ///
 /// Unchecked Sendable: filled by one thread, then handed over whole and only read.
 final class ObjectBatch: @unchecked Sendable {
-  private(set) var objects: [PendingObject] = []
-  private(set) var bytes: UnsafeMutableRawPointer
-  private var capacity: Int
+  // One thread at a time: no run-time access checks.
+  @exclusivity(unchecked) private(set) var objects: [PendingObject] = []
+  @exclusivity(unchecked) private(set) var bytes: UnsafeMutableRawPointer
+  @exclusivity(unchecked) private var capacity: Int
   /// Bytes of content held.
-  private(set) var used = 0
+  @exclusivity(unchecked) private(set) var used = 0
 
   init(capacity: Int) {
     self.capacity = max(capacity, 64)
@@ -38,6 +39,12 @@ final class ObjectBatch: @unchecked Sendable {
   deinit { bytes.deallocate() }
 
   var count: Int { objects.count }
+
+  /// Empties the batch for reuse, keeping its memory.
+  func reset() {
+    objects.removeAll(keepingCapacity: true)
+    used = 0
+  }
 
   func append(_ kind: ObjectKind, _ content: UnsafeRawBufferPointer, id: ObjectID) {
     if capacity - used < content.count {

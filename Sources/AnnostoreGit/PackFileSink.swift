@@ -18,6 +18,8 @@ final class PackFileSink: @unchecked Sendable {
   private let lanes: [PackCompressionLane]
   private let lock = NSLock()
   private var failure: GitError?
+  /// Batches written out, emptied for reuse (guarded by `lock`).
+  private var spareBatches: [ObjectBatch] = []
   /// Where the next entry goes (after the 12-byte pack header).
   private var offset: UInt64 = 12
   private var ids: [ObjectID] = []
@@ -62,6 +64,10 @@ final class PackFileSink: @unchecked Sendable {
       } catch {
         record(error)
       }
+      batch.reset()
+      lock.lock()
+      if spareBatches.count < 2 { spareBatches.append(batch) }
+      lock.unlock()
     }
   }
 
@@ -178,6 +184,13 @@ final class PackFileSink: @unchecked Sendable {
     lock.lock()
     if failure == nil { failure = gitError }
     lock.unlock()
+  }
+
+  /// An emptied batch written out before, if there is one (its memory is reused).
+  func spareBatch() -> ObjectBatch? {
+    lock.lock()
+    defer { lock.unlock() }
+    return spareBatches.popLast()
   }
 
   private func currentFailure() -> GitError? {

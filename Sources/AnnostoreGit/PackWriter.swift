@@ -22,10 +22,11 @@ public final class PackWriter {
   private let repository: Repository
   private let packDirectory: String
   private let sink: PackFileSink
-  private var seen = ObjectIDSet()
+  // The writer is used by one thread: no run-time access checks on its hot state.
+  @exclusivity(unchecked) private var seen = ObjectIDSet()
   /// The number of objects, kept when `seen` is released at install.
   private var installedCount = 0
-  private var pending: ObjectBatch
+  @exclusivity(unchecked) private var pending: ObjectBatch
   private var closed = false
 
   /// Starts a pack for `repository` (temporary files live in its `objects/pack`).
@@ -115,7 +116,9 @@ public final class PackWriter {
   private func submitPending() throws {
     guard pending.count > 0 else { return }
     let batch = pending
-    pending = ObjectBatch(capacity: Self.batchByteLimit + (Self.batchByteLimit >> 2))
+    pending =
+      sink.spareBatch()
+      ?? ObjectBatch(capacity: Self.batchByteLimit + (Self.batchByteLimit >> 2))
     try sink.submit(batch)
   }
 

@@ -4,7 +4,7 @@ import AnnostoreGit
 /// store is known to hold already (so unchanged blobs and trees are never rewritten).
 final class ObjectSink {
   private let pack: PackWriter
-  private var existing = ObjectIDSet()
+  @exclusivity(unchecked) private var existing = ObjectIDSet()
   /// The content of each tree this sink wrote, kept when `remembersTrees` is set, so that
   /// trees not yet installed can be read back (an import merges a snapshot it has not
   /// installed).
@@ -57,12 +57,13 @@ final class ObjectSink {
     } catch let error as GitError {
       throw AnnostoreError.git(error, doing: "writing objects")
     }
-    existing.insert(id)
     guard remembersTrees else { return }
     if kind == .tree {
-      treeContents[id] = [UInt8](content)
-    } else if kind == .blob && blobBytes + content.count <= Self.blobMemoryLimit {
-      blobContents[id] = [UInt8](content)
+      treeContents[id] = Array(content)
+    } else if kind == .blob && blobBytes + content.count <= Self.blobMemoryLimit,
+      blobContents[id] == nil
+    {
+      blobContents[id] = Array(content)
       blobBytes += content.count
     }
   }

@@ -26,6 +26,35 @@ import Testing
     }
   }
 
+  @Test func digestsOfPairsAreTheDigestsOfEach() {
+    var bytes = [UInt8]()
+    var records: [BatchRecord] = []
+    var generator = SystemRandomNumberGenerator()
+    for index in 0..<400 {
+      let count = [0, 1, 55, 56, 63, 64, 65, 119, 128, 300, 1000][index % 11] + index % 3
+      let kind = RecordKind.allCases[index % 4]
+      let key = kind == .values ? String(repeating: "k", count: (index * 7) % 200) : nil
+      records.append(
+        BatchRecord(
+          kind: kind, section: kind.section, index: index, key: key, offset: 0,
+          start: bytes.count, count: count))
+      for _ in 0..<count { bytes.append(UInt8.random(in: 0...255, using: &generator)) }
+    }
+    bytes.withUnsafeBytes { base in
+      for index in stride(from: 0, to: records.count - 1, by: 2) {
+        let (a, b) = RecordDigest.pair(
+          records[index], records[index + 1], in: base.baseAddress!)
+        for (record, digest) in [(records[index], a), (records[index + 1], b)] {
+          let single = RecordDigest.of(
+            kind: record.kind, key: record.key,
+            bytes: UnsafeRawBufferPointer(
+              rebasing: base[record.start..<(record.start + record.count)]))
+          #expect(digest == single)
+        }
+      }
+    }
+  }
+
   @Test func shardIsTheFirstTwoBytesOfTheSHA1() {
     for id in ["65a1b2c3d4e5f60718293a4b", "x", "cell_1"] {
       let (first, second) = StoreLayout.shard(of: id)
@@ -43,15 +72,20 @@ import Testing
     for kind in RecordKind.allCases {
       var records = RecordColumns()
       for index in 0..<(kind == .properties ? 3 : 500) {
-        let id = "\(kind.rawValue)-\(index)"
+        // Annotations and connections: 24 hex digits (stored packed); values: 24 hex digits
+        // in upper case (stored as they are); properties: other tokens.
+        let hex = String(format: "%024llx", UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        let id =
+          kind == .values
+          ? hex.uppercased() : kind.isSharded ? hex : "\(kind.rawValue)-\(index)"
         records.names.append(id)
         records.blobs.append(ObjectID(bytes: (UInt64(index), 7, 9)))
         records.digests.append(RecordDigest(high: UInt64(index) &* 31 &+ 1, low: UInt64(index)))
         records.shards.append(kind.isSharded ? Shard.of(id) : 0)
         if kind == .connections {
-          records.ends.append("parent-\(index)")
-          records.ends.append("child-\(index)")
-          records.endShards.append(contentsOf: [Shard.of("parent-\(index)"), 5])
+          records.ends.append(String(hex.reversed()))
+          records.ends.append(hex)
+          records.endShards.append(contentsOf: [Shard.of(String(hex.reversed())), 5])
         }
       }
       var leaves = [ObjectID](repeating: .zero, count: kind.shardCount)
@@ -62,7 +96,13 @@ import Testing
           middles: [ObjectID](repeating: .zero, count: kind.isSharded ? 256 : 0), old: records,
           new: RecordColumns(), order: (0..<Int32(records.count)).map { $0 }))
     }
-    IngestIndex.write(storePath: folder.path, dataset: "d", tree: tree, kinds: sources)
+    var written: [RecordKind: String] = [:]
+    for source in sources {
+      written[source.kind] = IngestIndex.writeKind(
+        storePath: folder.path, dataset: "d", generation: 42, source)
+    }
+    IngestIndex.install(
+      storePath: folder.path, dataset: "d", generation: 42, tree: tree, kinds: written)
     let loaded = try #require(IngestIndex.load(storePath: folder.path, dataset: "d", tree: tree))
     for (state, source) in zip(loaded, sources) {
       #expect(state.kind == source.kind)

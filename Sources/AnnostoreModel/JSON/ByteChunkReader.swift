@@ -12,6 +12,11 @@
 /// value cut by a chunk boundary is whole after the next refill; the buffer only grows when
 /// a single value is larger than it. Newlines of discarded bytes are counted on the way out
 /// so that any later offset still has a line and column.
+///
+/// A regular file is mapped into memory instead: the buffer is the whole file, a refill
+/// only moves `end` on by a chunk (so values are cut at the same places) and nothing is
+/// copied; pages well behind `start` are given back as reading goes (they stay in the
+/// page cache), so that memory stays bounded.
 final class ByteChunkReader {
   let path: String
   /// Bytes asked of the operating system per read.
@@ -35,6 +40,12 @@ final class ByteChunkReader {
   private(set) var lines = LineCounter()
   private let progress: ((Int) -> Void)?
   private var reportedAt = 0
+  /// The file's size when it is mapped (nil when read with `read`).
+  private let mappedSize: Int?
+  /// Mapped bytes before this offset were given back.
+  private var releasedUpTo = 0
+  /// Bytes read past before they are given back.
+  static let releaseInterval = 32 << 20
   /// Bytes between two progress calls.
   static let progressInterval = 4 << 20
 
@@ -52,13 +63,29 @@ final class ByteChunkReader {
       throw ExportFileError(path: path, message: "is a directory, not an export file")
     }
     self.descriptor = descriptor
-    capacity = self.chunkSize
-    buffer = .allocate(capacity: capacity)
+    let size = Int(status.st_size)
+    if (status.st_mode & S_IFMT) == S_IFREG && size > 0,
+      let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0),
+      address != UnsafeMutableRawPointer(bitPattern: -1)
+    {
+      _ = madvise(address, size, MADV_SEQUENTIAL)
+      mappedSize = size
+      capacity = size
+      buffer = address.assumingMemoryBound(to: UInt8.self)
+    } else {
+      mappedSize = nil
+      capacity = self.chunkSize
+      buffer = .allocate(capacity: capacity)
+    }
   }
 
   deinit {
     close(descriptor)
-    buffer.deallocate()
+    if let mappedSize {
+      munmap(buffer, mappedSize)
+    } else {
+      buffer.deallocate()
+    }
   }
 
   static func errorText() -> String {
@@ -69,6 +96,7 @@ final class ByteChunkReader {
   /// Returns false, and sets `isAtEndOfFile`, when the file has no more bytes.
   func refill() throws(ExportFileError) -> Bool {
     if isAtEndOfFile { return false }
+    if let mappedSize { return refillMapped(size: mappedSize) }
     if start > 0 {
       lines.advance(to: bufferOffset + start, in: buffer, bytesOffset: bufferOffset)
       let kept = end - start
@@ -96,6 +124,32 @@ final class ByteChunkReader {
       }
       return true
     }
+  }
+
+  /// `refill` of a mapped file: the next chunk is already there.
+  private func refillMapped(size: Int) -> Bool {
+    if start - releasedUpTo >= Self.releaseInterval {
+      // Newlines are counted before the bytes are given back (they can be read again).
+      lines.advance(to: start, in: buffer, bytesOffset: 0)
+      let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+      let upTo = start / page * page
+      if upTo > releasedUpTo {
+        _ = madvise(buffer + releasedUpTo, upTo - releasedUpTo, MADV_DONTNEED)
+        releasedUpTo = upTo
+      }
+    }
+    guard end < size else {
+      isAtEndOfFile = true
+      return false
+    }
+    let count = min(chunkSize, size - end)
+    end += count
+    bytesRead += count
+    if let progress, bytesRead - reportedAt >= Self.progressInterval {
+      reportedAt = bytesRead
+      progress(bytesRead)
+    }
+    return true
   }
 
   /// Doubles the buffer (a single value is larger than it).

@@ -25,6 +25,34 @@ struct IngestedKind {
   }
 }
 
+extension IngestedKind {
+  /// The first record, in file order, whose id an earlier one has (empty property values
+  /// included); nil when ids are unique. For records all just read (each has its key).
+  func firstRepeat(of kind: RecordKind) -> IngestFailure? {
+    var ids = IDKeySet(capacity: misses.count + emptyShards.count)
+    var empty = 0
+    func emptyRepeats(before offset: Int) -> IngestFailure? {
+      while empty < emptyOffsets.count && emptyOffsets[empty] < offset {
+        let name = emptyNames.string(empty)
+        if !ids.insert(IDKey(name).key) {
+          return .duplicate(kind: kind, id: name, index: -1, offset: emptyOffsets[empty])
+        }
+        empty += 1
+      }
+      return nil
+    }
+    for (item, value) in items.enumerated() {
+      if let repeated = emptyRepeats(before: offsets[item]) { return repeated }
+      let miss = Int(~value)
+      if !ids.insert(misses.keys[miss]) {
+        return .duplicate(
+          kind: kind, id: misses.names.string(miss), index: item, offset: offsets[item])
+      }
+    }
+    return emptyRepeats(before: Int.max)
+  }
+}
+
 /// What reading an export produced.
 struct IngestedExport {
   /// The parts the file carried, in file order.
@@ -117,75 +145,115 @@ struct ExportIngest {
 
   private static let batchRecords = 2048
   private static let batchBytes = 1 << 20
-  /// Enough for the reading to run ahead while the previous records load.
-  private static let batchesInFlight = 16
+  /// Batches handed over and not yet merged: a few, and more while the previous records
+  /// are still loading (so that the reading runs ahead meanwhile).
+  private static let batchesInFlight = 4
+  private static let batchesInFlightWhileLoading = 64
 
   func run(progress: ((Int) -> Void)? = nil) throws -> IngestedExport {
-    var result = IngestedExport(kinds: [])
-    let context = IngestContext(previous: previous, encode: sink != nil, digests: digests)
-    var inFlight: [IngestBatch] = []
-    var sequence = 0
-    var batch = IngestBatch(sequence: sequence)
+    var reading = Reading(
+      ingest: self,
+      context: IngestContext(previous: previous, encode: sink != nil, digests: digests))
     var readerFailure: IngestFailure?
-
-    func submit() {
-      guard !batch.records.isEmpty else { return }
-      let submitted = batch
-      sequence += 1
-      batch = IngestBatch(sequence: sequence)
-      DispatchQueue.global(qos: .userInitiated).async(group: submitted.group) {
-        submitted.process(context)
-      }
-      inFlight.append(submitted)
-    }
-    func mergeFinished(keeping count: Int) throws {
-      while inFlight.count > count {
-        let finished = inFlight.removeFirst()
-        finished.group.wait()
-        try merge(finished, into: &result, context: context)
-      }
-    }
-
     do {
       // Repeated annotation ids of the values are found with the other duplicates.
-      try ExportReader(path: file).scan(progress: progress, checkingValueKeys: false) { event in
-        switch event {
-        case .sectionStart(let section):
-          result.sections.append(section)
-        case .sectionEnd:
-          break
-        case .record(let record):
-          batch.append(record)
-          if batch.records.count >= Self.batchRecords || batch.used >= Self.batchBytes {
-            submit()
-            try mergeFinished(keeping: Self.batchesInFlight - 1)
-            if result.failure != nil { throw StopReading() }
-          }
-        }
+      try ExportReader(path: file).scan(progress: progress, checkingValueKeys: false) {
+        try reading.take($0)
       }
     } catch is StopReading {
     } catch let error as JSONError {
       readerFailure = IngestFailure(
         offset: error.location.offset, problem: .located(.badInput(file: file, error)))
     } catch let error as ExportFileError {
-      for finished in inFlight { finished.group.wait() }
+      reading.abandon()
       throw AnnostoreError(
         .badInput, "\(error.path): \(error.message)",
         hint: "Check the path of the export file.")
     }
-    if result.failure == nil { submit() }
-    try mergeFinished(keeping: 0)
-    if result.kinds.isEmpty {
-      result.kinds = try previous.get().kinds.map { IngestedKind(oldCount: $0.count) }
+    return try reading.finish(readerFailure: readerFailure)
+  }
+
+  /// The state of one reading: the batch being filled, the batches handed over, and what
+  /// the merged ones gave.
+  private struct Reading {
+    let ingest: ExportIngest
+    let context: IngestContext
+    var result = IngestedExport(kinds: [])
+    var inFlight: [IngestBatch] = []
+    var batch = IngestBatch(sequence: 0)
+    /// Merged batches, to reuse.
+    var spare: [IngestBatch] = []
+
+    init(ingest: ExportIngest, context: IngestContext) {
+      self.ingest = ingest
+      self.context = context
     }
-    if result.failure == nil { result.failure = readerFailure }
-    result.nimbusDatasetId = context.datasetId
-    result.bytesRead = fileSize(file)
-    return result
+
+    mutating func take(_ event: ExportRawEvent) throws {
+      switch event {
+      case .record(let record):
+        batch.append(record)
+        if batch.records.count >= ExportIngest.batchRecords || batch.used >= ExportIngest.batchBytes
+        {
+          submit()
+          try mergeFinished(
+            keeping: (ingest.previous.isReady
+              ? ExportIngest.batchesInFlight : ExportIngest.batchesInFlightWhileLoading) - 1)
+          if result.failure != nil { throw StopReading() }
+        }
+      case .sectionStart(let section):
+        result.sections.append(section)
+      case .sectionEnd:
+        break
+      }
+    }
+
+    mutating func submit() {
+      guard !batch.records.isEmpty else { return }
+      let submitted = batch
+      if let reused = spare.popLast() {
+        reused.reuse(as: submitted.sequence + 1)
+        batch = reused
+      } else {
+        batch = IngestBatch(sequence: submitted.sequence + 1)
+      }
+      let context = context
+      DispatchQueue.global(qos: .userInitiated).async(group: submitted.group) {
+        submitted.process(context)
+      }
+      inFlight.append(submitted)
+    }
+
+    mutating func mergeFinished(keeping count: Int) throws {
+      while inFlight.count > count {
+        let finished = inFlight.removeFirst()
+        finished.group.wait()
+        try ingest.merge(finished, into: &result, context: context)
+        if spare.count < 8 { spare.append(finished) }
+      }
+    }
+
+    /// Waits for the batches handed over (the reading failed).
+    func abandon() {
+      for finished in inFlight { finished.group.wait() }
+    }
+
+    /// Hands over the last batch and merges everything.
+    mutating func finish(readerFailure: IngestFailure?) throws -> IngestedExport {
+      if result.failure == nil { submit() }
+      try mergeFinished(keeping: 0)
+      if result.kinds.isEmpty {
+        result.kinds = try ingest.previous.get().kinds.map { IngestedKind(oldCount: $0.count) }
+      }
+      if result.failure == nil { result.failure = readerFailure }
+      result.nimbusDatasetId = context.datasetId
+      result.bytesRead = fileSize(ingest.file)
+      return result
+    }
   }
 
   /// Takes a handled batch into the result, in file order; stops at the first failure.
-  private func merge(
+  fileprivate func merge(
     _ batch: IngestBatch, into result: inout IngestedExport, context: IngestContext
   ) throws {
     guard result.failure == nil else { return }
@@ -354,17 +422,19 @@ enum RecordOutcome {
 /// by the reading thread after waiting on `group`.
 final class IngestBatch: @unchecked Sendable {
   /// Batches are numbered in file order.
-  let sequence: Int
+  @exclusivity(unchecked) private(set) var sequence: Int
   let group = DispatchGroup()
-  private(set) var bytes: UnsafeMutableRawPointer
-  private var capacity: Int
-  private(set) var used = 0
-  private(set) var records: [BatchRecord] = []
-  private(set) var outcomes: [RecordOutcome] = []
+  // One thread at a time uses a batch (see above): no need for run-time access checks.
+  @exclusivity(unchecked) private(set) var bytes: UnsafeMutableRawPointer
+  @exclusivity(unchecked) private var capacity: Int
+  @exclusivity(unchecked) private(set) var used = 0
+  @exclusivity(unchecked) private(set) var records: [BatchRecord] = []
+  @exclusivity(unchecked) private(set) var outcomes: [RecordOutcome] = []
+  @exclusivity(unchecked) private var digests: [RecordDigest] = []
   /// Canonical files of the misses, side by side.
-  private(set) var output: [UInt8] = []
+  @exclusivity(unchecked) private(set) var output: [UInt8] = []
   /// The dataset id of the first annotation in the batch that has one.
-  private(set) var datasetId: String?
+  @exclusivity(unchecked) private(set) var datasetId: String?
 
   init(sequence: Int) {
     self.sequence = sequence
@@ -374,6 +444,17 @@ final class IngestBatch: @unchecked Sendable {
   }
 
   deinit { bytes.deallocate() }
+
+  /// Empties a merged batch for reuse as batch `sequence` (its memory is kept: fresh
+  /// memory for every batch costs a page fault per 4 KiB).
+  func reuse(as sequence: Int) {
+    self.sequence = sequence
+    used = 0
+    records.removeAll(keepingCapacity: true)
+    outcomes.removeAll(keepingCapacity: true)
+    output.removeAll(keepingCapacity: true)
+    datasetId = nil
+  }
 
   func append(_ record: RawExportRecord) {
     let count = record.bytes.count
@@ -403,23 +484,54 @@ final class IngestBatch: @unchecked Sendable {
     var guesses = [Int](repeating: -1, count: RecordKind.allCases.count)
     outcomes.reserveCapacity(records.count)
     output.reserveCapacity(context.encode ? used + used / 4 : 0)
-    for record in records {
+    if context.digests { computeDigests() }
+    for (index, record) in records.enumerated() {
       let raw = RawExportRecord(
         section: record.section, index: record.index, key: record.key,
         bytes: UnsafeRawBufferPointer(start: bytes + record.start, count: record.count),
         offset: record.offset)
       outcomes.append(
-        handle(raw, record.kind, old[record.kind.position], context, parser, &guesses))
+        handle(
+          raw, record.kind, context.digests ? digests[index] : .none,
+          old[record.kind.position], context, parser, &guesses))
+    }
+  }
+
+  /// The digest of every record, two at a time where the CPU can.
+  private func computeDigests() {
+    digests.removeAll(keepingCapacity: true)
+    digests.reserveCapacity(records.count)
+    guard RecordDigest.pairsAvailable else {
+      for record in records {
+        digests.append(
+          RecordDigest.of(
+            kind: record.kind, key: record.key,
+            bytes: UnsafeRawBufferPointer(start: bytes + record.start, count: record.count)))
+      }
+      return
+    }
+    var index = 0
+    while index + 1 < records.count {
+      let (first, second) = RecordDigest.pair(
+        records[index], records[index + 1], in: UnsafeRawPointer(bytes))
+      digests.append(first)
+      digests.append(second)
+      index += 2
+    }
+    if index < records.count {
+      let record = records[index]
+      digests.append(
+        RecordDigest.of(
+          kind: record.kind, key: record.key,
+          bytes: UnsafeRawBufferPointer(start: bytes + record.start, count: record.count)))
     }
   }
 
   private func handle(
-    _ raw: RawExportRecord, _ kind: RecordKind, _ old: OldRecords, _ context: IngestContext,
-    _ parser: JSONRecordParser, _ guesses: inout [Int]
+    _ raw: RawExportRecord, _ kind: RecordKind, _ digest: RecordDigest, _ old: OldRecords,
+    _ context: IngestContext, _ parser: JSONRecordParser, _ guesses: inout [Int]
   ) -> RecordOutcome {
-    var digest = RecordDigest.none
     if context.digests {
-      digest = RecordDigest.of(kind: kind, key: raw.key, bytes: raw.bytes)
       if old.state.hasDigests {
         let guess = guesses[kind.position] + 1
         let entry: Int?
@@ -440,38 +552,19 @@ final class IngestBatch: @unchecked Sendable {
         }
       }
     }
-    let value: JSONValue
-    do {
-      value = try parser.parse(raw)
-    } catch {
-      return .failed(IngestFailure(offset: error.location.offset, problem: .json(error)))
+    let id: String
+    let document: JSONValue
+    let ends: (parent: String, child: String)?
+    switch Self.check(raw, kind, parser) {
+    case .failed(let failure): return .failed(failure)
+    case .empty(let id): return .empty(Shard.of(id))
+    case .document(let checkedId, let checked, let checkedEnds):
+      (id, document, ends) = (checkedId, checked, checkedEnds)
     }
-    do throws(RecordError) {
-      var id: String
-      var document: JSONValue
-      var ends: (parent: String, child: String)?
-      switch kind {
-      case .annotations:
-        let record = try NimbusDocuments.annotation(value, at: raw.pointer)
-        (id, document) = (record.id, record.document)
-        if datasetId == nil { datasetId = document["datasetId"]?.stringValue }
-      case .connections:
-        let record = try NimbusDocuments.connection(value, at: raw.pointer)
-        (id, document) = (record.id, record.document)
-        ends = NimbusDocuments.connectionEnds(document) ?? ("", "")
-      case .properties:
-        let record = try NimbusDocuments.property(value, at: raw.pointer)
-        (id, document) = (record.id, record.document)
-      case .values:
-        id = raw.key ?? ""
-        if let problem = RecordID.problem(with: id) {
-          throw RecordError("annotation id: \(problem)", at: raw.pointer)
-        }
-        guard let values = try NimbusDocuments.values(value, at: raw.pointer) else {
-          return .empty(Shard.of(id))
-        }
-        document = values
-      }
+    if kind == .annotations && datasetId == nil {
+      datasetId = document["datasetId"]?.stringValue
+    }
+    do {
       let idKey = IDKey(id)
       let shard = kind.isSharded ? idKey.shard : 0
       var blob = ObjectID.zero
@@ -497,6 +590,50 @@ final class IngestBatch: @unchecked Sendable {
         MissedRecord(
           id: id, shard: shard, key: idKey.key, blob: blob, digest: digest, content: content,
           ends: ends.map { ($0.parent, $0.child, IDKey($0.parent), IDKey($0.child)) }))
+    }
+  }
+
+  /// What checking one record gave.
+  enum Checked {
+    /// The record's id, its document as the store keeps it, and a connection's ends.
+    case document(String, JSONValue, (parent: String, child: String)?)
+    /// Property values that are an empty object (the annotation id).
+    case empty(String)
+    case failed(IngestFailure)
+  }
+
+  /// Parses one record strictly and checks it as NimbusImage's schema does.
+  static func check(_ raw: RawExportRecord, _ kind: RecordKind, _ parser: JSONRecordParser)
+    -> Checked
+  {
+    let value: JSONValue
+    do {
+      value = try parser.parse(raw)
+    } catch {
+      return .failed(IngestFailure(offset: error.location.offset, problem: .json(error)))
+    }
+    do throws(RecordError) {
+      switch kind {
+      case .annotations:
+        let record = try NimbusDocuments.annotation(value, at: raw.pointer)
+        return .document(record.id, record.document, nil)
+      case .connections:
+        let record = try NimbusDocuments.connection(value, at: raw.pointer)
+        return .document(
+          record.id, record.document, NimbusDocuments.connectionEnds(record.document) ?? ("", ""))
+      case .properties:
+        let record = try NimbusDocuments.property(value, at: raw.pointer)
+        return .document(record.id, record.document, nil)
+      case .values:
+        let id = raw.key ?? ""
+        if let problem = RecordID.problem(with: id) {
+          throw RecordError("annotation id: \(problem)", at: raw.pointer)
+        }
+        guard let values = try NimbusDocuments.values(value, at: raw.pointer) else {
+          return .empty(id)
+        }
+        return .document(id, values, nil)
+      }
     } catch {
       return .failed(
         IngestFailure(offset: raw.offset, problem: .record(error, recordOffset: raw.offset)))

@@ -9,24 +9,34 @@ import Foundation
 #endif
 
 /// The ingest index of a dataset: a cache beside the repository
-/// (`<store>/annostore-cache/<dataset>.<kind>.idx`, one file per kind of records) that
+/// (`<store>/annostore-cache/<dataset>.idx` and one file per kind of records) that
 /// describes one dataset tree record by record, so that the next commit of an export
 /// recognises unchanged records by a digest of their bytes instead of parsing them, and
 /// rebuilds only the trees of shards that changed.
 ///
 /// Like git's index it is derived data: safe to delete (the next commit reads the trees
-/// instead and writes a new one), ignored unless all four files describe exactly the
-/// dataset tree of the revision being committed onto, checked by a CRC-32, written to
+/// instead and writes a new one), ignored unless its head describes exactly the dataset
+/// tree of the revision being committed onto, checked by a CRC-32, written to
 /// temporary files and renamed into place. It is never needed for correctness.
 ///
-/// Layout of a file (little-endian): magic `ANNOIDX` + format byte, version, kind, the
-/// dataset tree id, the kind's record count, tree and sizes, then its columns (digests,
-/// blob ids, shards, name ends, names, connection end ends, end names, end shards, leaf
-/// trees, first-level trees, digest table); a CRC-32 of all of it last.
+/// The head `<dataset>.idx` names the dataset tree and a generation; each kind file
+/// `<dataset>.<kind>.idx` has the generation of the head it belongs to, so that kind files
+/// can be written while the commit is still being made and put in place with it.
+///
+/// Layout of a kind file (little-endian): magic `ANNOIDX` + format byte, version, kind, the
+/// generation, the kind's record count and tree, then its columns (digests, blob ids,
+/// shards, names, connection end names and shards, leaf trees, first-level trees); a
+/// CRC-32 of all of it last. Names are 12 bytes each when all are 24 hex digits.
 enum IngestIndex {
-  static let magic: [UInt8] = Array("ANNOIDX".utf8) + [2]
+  static let magic: [UInt8] = Array("ANNOIDX".utf8) + [4]
   /// Bumped whenever what a digest stands for changes (checks, canonical form, layout).
   static let version: UInt32 = 1
+
+  /// Where the head of the index of `dataset` lives: the dataset tree it describes and the
+  /// generation its kind files must have.
+  static func headPath(storePath: String, dataset: String) -> String {
+    "\(storePath)/annostore-cache/\(dataset).idx"
+  }
 
   /// Where the index of one kind of `dataset` lives in the store at `storePath`.
   static func path(storePath: String, dataset: String, kind: RecordKind) -> String {
@@ -34,38 +44,60 @@ enum IngestIndex {
   }
 
   /// The kinds of `dataset` as the index describes them (loaded in parallel), or nil when
-  /// there is no usable index for the dataset tree `tree` (a file missing, of another tree,
-  /// damaged, or of another version).
+  /// there is no usable index for the dataset tree `tree` (a file missing, of another tree
+  /// or generation, damaged, or of another version).
   static func load(storePath: String, dataset: String, tree: ObjectID) -> [KindState]? {
+    guard let generation = loadHead(headPath(storePath: storePath, dataset: dataset), tree)
+    else { return nil }
     let box = LoadedKinds()
     let kinds = RecordKind.allCases
     DispatchQueue.concurrentPerform(iterations: kinds.count) { position in
       let kind = kinds[position]
-      box.set(position, load(path(storePath: storePath, dataset: dataset, kind: kind), kind, tree))
+      box.set(
+        position,
+        load(path(storePath: storePath, dataset: dataset, kind: kind), kind, generation))
     }
     return box.all
   }
 
-  private static func load(_ path: String, _ kind: RecordKind, _ tree: ObjectID) -> KindState? {
+  /// The generation of the head at `path` when it describes the dataset tree `tree`.
+  private static func loadHead(_ path: String, _ tree: ObjectID) -> UInt64? {
+    checked(path) { reader in
+      guard try reader.bytes(magic.count).elementsEqual(magic),
+        try reader.integer(UInt32.self) == version,
+        try reader.integer(UInt8.self) == 0,
+        try reader.objectID() == tree
+      else { return nil }
+      let generation = try reader.integer(UInt64.self)
+      return reader.isAtEnd ? generation : nil
+    }
+  }
+
+  private static func load(_ path: String, _ kind: RecordKind, _ generation: UInt64)
+    -> KindState?
+  {
+    checked(path) { reader in
+      guard try reader.bytes(magic.count).elementsEqual(magic),
+        try reader.integer(UInt32.self) == version,
+        try reader.integer(UInt8.self) == kind.tag,
+        try reader.integer(UInt64.self) == generation
+      else { return nil }
+      let state = try readKind(kind, from: &reader)
+      return reader.isAtEnd ? state : nil
+    }
+  }
+
+  /// `read` applied to the file at `path` when its CRC-32 is right; nil otherwise.
+  private static func checked<T>(_ path: String, _ read: (inout IndexReader) throws -> T?) -> T? {
     guard let file = MappedFile(path) else { return nil }
     defer { file.close() }
     let raw = file.bytes
-    guard raw.count > magic.count + 4 + 1 + 20 + 4 else { return nil }
+    guard raw.count > 4 else { return nil }
     let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 4)])
     let stored = raw.loadUnaligned(fromByteOffset: raw.count - 4, as: UInt32.self)
     guard UInt32(littleEndian: stored) == Checksum.crc32(body) else { return nil }
     var reader = IndexReader(body)
-    do {
-      guard try reader.bytes(magic.count).elementsEqual(magic),
-        try reader.integer(UInt32.self) == version,
-        try reader.integer(UInt8.self) == kind.tag,
-        try reader.objectID() == tree
-      else { return nil }
-      let state = try readKind(kind, from: &reader)
-      return reader.isAtEnd ? state : nil
-    } catch {
-      return nil
-    }
+    return (try? read(&reader)) ?? nil
   }
 
   /// The records of one kind to write: `order` picks each one, in order, from `old`
@@ -80,31 +112,57 @@ enum IngestIndex {
     let order: [Int32]
   }
 
-  /// Writes the index of `dataset` describing the dataset tree `tree` (the kinds in
-  /// parallel). Failures are ignored (and leave no file): without an index the next commit
-  /// is only slower.
-  static func write(storePath: String, dataset: String, tree: ObjectID, kinds: [Source]) {
+  /// Writes the index file of one kind under a temporary name; returns that name, nil when
+  /// it could not be written. `generation` ties it to its head (`install`).
+  static func writeKind(
+    storePath: String, dataset: String, generation: UInt64, _ source: Source
+  ) -> String? {
     let directory = "\(storePath)/annostore-cache"
     if access(directory, F_OK) != 0 { mkdir(directory, 0o755) }
-    // The largest first, so that two cores finish together.
-    let sources = kinds.sorted { $0.order.count > $1.order.count }
-    DispatchQueue.concurrentPerform(iterations: sources.count) { position in
-      let source = sources[position]
-      let target = path(storePath: storePath, dataset: dataset, kind: source.kind)
-      let temporary = "\(target).tmp-\(getpid())"
-      guard let file = ChunkedFile(creating: temporary) else { return }
-      file.append(magic)
-      file.integer(version)
-      file.integer(source.kind.tag)
-      file.objectID(tree)
-      writeKind(source, to: file)
-      if file.finish() && rename(temporary, target) == 0 { return }
-      unlink(temporary)
+    let target = path(storePath: storePath, dataset: dataset, kind: source.kind)
+    let temporary = "\(target).tmp-\(getpid())"
+    guard let file = ChunkedFile(creating: temporary) else { return nil }
+    file.append(magic)
+    file.integer(version)
+    file.integer(source.kind.tag)
+    file.integer(generation)
+    writeKind(source, to: file)
+    if file.finish() { return temporary }
+    unlink(temporary)
+    return nil
+  }
+
+  /// Puts kind files written by `writeKind` in place, then the head naming the dataset tree
+  /// `tree` they describe (last, so that a head never names kind files not all in place).
+  /// With a kind missing, removes the head instead.
+  static func install(
+    storePath: String, dataset: String, generation: UInt64, tree: ObjectID,
+    kinds: [RecordKind: String]
+  ) {
+    let head = headPath(storePath: storePath, dataset: dataset)
+    guard kinds.count == RecordKind.allCases.count,
+      kinds.allSatisfy({
+        rename($0.value, path(storePath: storePath, dataset: dataset, kind: $0.key)) == 0
+      })
+    else {
+      unlink(head)
+      for temporary in kinds.values { unlink(temporary) }
+      return
     }
+    let temporary = "\(head).tmp-\(getpid())"
+    guard let file = ChunkedFile(creating: temporary) else { return }
+    file.append(magic)
+    file.integer(version)
+    file.integer(UInt8(0))
+    file.objectID(tree)
+    file.integer(generation)
+    if file.finish() && rename(temporary, head) == 0 { return }
+    unlink(temporary)
   }
 
   /// Removes the index of `dataset`.
   static func remove(storePath: String, dataset: String) {
+    unlink(headPath(storePath: storePath, dataset: dataset))
     for kind in RecordKind.allCases {
       unlink(path(storePath: storePath, dataset: dataset, kind: kind))
     }
@@ -119,76 +177,21 @@ enum IngestIndex {
     @inline(__always) func pick<T>(_ old: [T], _ new: [T], _ value: Int32) -> T {
       value >= 0 ? old[Int(value)] : new[Int(~value)]
     }
-    let (oldNames, newNames) = (source.old.names, source.new.names)
-    let (oldEnds, newEnds) = (source.old.ends, source.new.ends)
-    @inline(__always) func nameRange(_ value: Int32) -> Range<Int> {
-      value >= 0 ? oldNames.range(Int(value)) : newNames.range(Int(~value))
-    }
-    @inline(__always) func endRange(_ value: Int32, _ which: Int) -> Range<Int> {
-      value >= 0 ? oldEnds.range(2 * Int(value) + which) : newEnds.range(2 * Int(~value) + which)
-    }
-    var nameBytes = 0
-    var endBytes = 0
-    for value in order {
-      nameBytes += nameRange(value).count
-      if isConnection { endBytes += endRange(value, 0).count + endRange(value, 1).count }
-    }
-    var slotCount = 16
-    while slotCount < order.count * 2 { slotCount *= 2 }
     file.integer(UInt64(order.count))
     file.objectID(source.tree ?? .zero)
-    file.integer(UInt64(nameBytes))
-    file.integer(UInt64(isConnection ? 2 * order.count : 0))
-    file.integer(UInt64(endBytes))
-    file.integer(UInt64(slotCount))
-
-    var slots = [UInt32](repeating: 0, count: slotCount)
-    let mask = slotCount - 1
     let (oldDigests, newDigests) = (source.old.digests, source.new.digests)
-    for (position, value) in order.enumerated() {
+    for value in order {
       let digest = pick(oldDigests, newDigests, value)
       file.integer(digest.high)
       file.integer(digest.low)
-      if !digest.isNone {
-        var slot = Int(truncatingIfNeeded: digest.low) & mask
-        while slots[slot] != 0 { slot = (slot + 1) & mask }
-        slots[slot] = UInt32(position + 1)
-      }
     }
     let (oldBlobs, newBlobs) = (source.old.blobs, source.new.blobs)
     for value in order { file.objectID(pick(oldBlobs, newBlobs, value)) }
     let (oldShards, newShards) = (source.old.shards, source.new.shards)
     for value in order { file.integer(pick(oldShards, newShards, value)) }
-    var end: UInt32 = 0
-    for value in order {
-      end += UInt32(nameRange(value).count)
-      file.integer(end)
-    }
-    oldNames.bytes.withUnsafeBytes { oldHeap in
-      newNames.bytes.withUnsafeBytes { newHeap in
-        for value in order {
-          let heap = value >= 0 ? oldHeap : newHeap
-          file.append(UnsafeRawBufferPointer(rebasing: heap[nameRange(value)]))
-        }
-      }
-    }
+    writeNames(order, 1, source.old.names, source.new.names, to: file)
     if isConnection {
-      end = 0
-      for value in order {
-        end += UInt32(endRange(value, 0).count)
-        file.integer(end)
-        end += UInt32(endRange(value, 1).count)
-        file.integer(end)
-      }
-      oldEnds.bytes.withUnsafeBytes { oldHeap in
-        newEnds.bytes.withUnsafeBytes { newHeap in
-          for value in order {
-            let heap = value >= 0 ? oldHeap : newHeap
-            file.append(UnsafeRawBufferPointer(rebasing: heap[endRange(value, 0)]))
-            file.append(UnsafeRawBufferPointer(rebasing: heap[endRange(value, 1)]))
-          }
-        }
-      }
+      writeNames(order, 2, source.old.ends, source.new.ends, to: file)
       let (oldEndShards, newEndShards) = (source.old.endShards, source.new.endShards)
       for value in order {
         let record = Int(value >= 0 ? value : ~value)
@@ -199,7 +202,136 @@ enum IngestIndex {
     }
     for leaf in source.leaves { file.objectID(leaf) }
     for middle in source.middles { file.objectID(middle) }
-    slots.withUnsafeBytes { file.append($0) }
+  }
+
+  /// Names stored as 12 bytes when every one is 24 lowercase hex digits (MongoDB ObjectIds,
+  /// NimbusImage's ids), else as end offsets and bytes.
+  private enum NameFormat: UInt8 {
+    case plain = 0
+    case hex24 = 1
+  }
+
+  /// Writes `perRecord` names of each record of `order` (from `old` or `new`) as a column.
+  private static func writeNames(
+    _ order: [Int32], _ perRecord: Int, _ old: NameHeap, _ new: NameHeap, to file: ChunkedFile
+  ) {
+    old.bytes.withUnsafeBytes { oldHeap in
+      new.bytes.withUnsafeBytes { newHeap in
+        old.ends.withUnsafeBufferPointer { oldEnds in
+          new.ends.withUnsafeBufferPointer { newEnds in
+            @inline(__always) func forEachName(_ body: (UnsafeRawBufferPointer) -> Void) {
+              for value in order {
+                let isOld = value >= 0
+                let heap = isOld ? oldHeap : newHeap
+                let ends = isOld ? oldEnds : newEnds
+                let first = perRecord * Int(isOld ? value : ~value)
+                var start = first == 0 ? 0 : Int(ends[first - 1])
+                for which in 0..<perRecord {
+                  let end = Int(ends[first + which])
+                  body(UnsafeRawBufferPointer(rebasing: heap[start..<end]))
+                  start = end
+                }
+              }
+            }
+            var total = 0
+            var allHex = true
+            forEachName { name in
+              total += name.count
+              if allHex && !isHex24(name) { allHex = false }
+            }
+            file.integer((allHex ? NameFormat.hex24 : .plain).rawValue)
+            if allHex {
+              forEachName { name in
+                let packed = file.reserve(12)
+                for word in 0..<3 {
+                  let four = packHex8(name.loadUnaligned(fromByteOffset: 8 * word, as: UInt64.self))
+                  UnsafeMutableRawPointer(packed + 4 * word).storeBytes(of: four, as: UInt32.self)
+                }
+              }
+              return
+            }
+            file.integer(UInt64(total))
+            var end: UInt32 = 0
+            forEachName { name in
+              end += UInt32(name.count)
+              file.integer(end)
+            }
+            forEachName { file.append($0) }
+          }
+        }
+      }
+    }
+  }
+
+  private static let ones: UInt64 = 0x0101_0101_0101_0101
+  private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+  /// Bit 7 of each byte of `word` set when that byte lies in `low...high` (both below
+  /// 0x80), eight bytes at a time.
+  @inline(__always)
+  private static func bytesIn(_ word: UInt64, _ low: UInt8, _ high: UInt8) -> UInt64 {
+    // Bit 7 set where byte >= low: (byte | 0x80) - low keeps it.
+    let atLeastLow = (word | highs) &- (ones &* UInt64(low))
+    // Bit 7 set where byte > high: (byte & 0x7f) + (0x7f - high) reaches it.
+    let aboveHigh = (word & ~highs) &+ (ones &* UInt64(0x7f - high))
+    return atLeastLow & ~aboveHigh & ~word & highs
+  }
+
+  @inline(__always)
+  private static func isHex24(_ name: UnsafeRawBufferPointer) -> Bool {
+    guard name.count == 24 else { return false }
+    for word in 0..<3 {
+      let bytes = name.loadUnaligned(fromByteOffset: 8 * word, as: UInt64.self)
+      let hex = bytesIn(bytes, 0x30, 0x39) | bytesIn(bytes, 0x61, 0x66)
+      if hex != highs { return false }
+    }
+    return true
+  }
+
+  /// Eight lowercase hex digits (little-endian word, first digit lowest) as four bytes, the
+  /// first digit in the high nibble of the first byte.
+  @inline(__always)
+  private static func packHex8(_ word: UInt64) -> UInt32 {
+    // '0'-'9' are 0x30-0x39 and 'a'-'f' 0x61-0x66: the low nibble, plus 9 for letters.
+    let letters = (word >> 6) & ones
+    let nibbles = (word & 0x0F0F_0F0F_0F0F_0F0F) &+ letters &* 9
+    // Each byte pair (even: high digit, odd: low digit) becomes one byte.
+    let pairs = ((nibbles & 0x000F_000F_000F_000F) << 4) | ((nibbles >> 8) & 0x000F_000F_000F_000F)
+    // Gather the low byte of each 16-bit lane.
+    var packed: UInt64 = pairs & 0xFF
+    packed |= (pairs >> 8) & 0xFF00
+    packed |= (pairs >> 16) & 0xFF_0000
+    packed |= (pairs >> 24) & 0xFF00_0000
+    return UInt32(truncatingIfNeeded: packed)
+  }
+
+  private static let hexDigits = Array("0123456789abcdef".utf8)
+
+  /// Reads a column of `count` names written by `writeNames`.
+  private static func readNames(_ count: Int, from reader: inout IndexReader) throws -> NameHeap {
+    switch NameFormat(rawValue: try reader.integer(UInt8.self)) {
+    case .hex24:
+      let packed = try reader.bytes(12 * count)
+      let bytes = [UInt8](unsafeUninitializedCapacity: 24 * count) { buffer, initialized in
+        for index in 0..<(12 * count) {
+          let byte = packed[index]
+          buffer[2 * index] = hexDigits[Int(byte >> 4)]
+          buffer[2 * index + 1] = hexDigits[Int(byte & 0x0f)]
+        }
+        initialized = 24 * count
+      }
+      let ends = [UInt32](unsafeUninitializedCapacity: count) { buffer, initialized in
+        for index in 0..<count { buffer[index] = UInt32(24 * (index + 1)) }
+        initialized = count
+      }
+      return NameHeap(bytes: bytes, ends: ends)
+    case .plain:
+      let total = try reader.count()
+      let ends = try reader.ends(count, total: total)
+      return NameHeap(bytes: try reader.copy(total, of: UInt8.self), ends: ends)
+    case nil:
+      throw IndexReader.Damaged()
+    }
   }
 
   private static func readKind(_ kind: RecordKind, from reader: inout IndexReader) throws
@@ -209,14 +341,7 @@ enum IngestIndex {
     let count = try reader.count()
     let tree = try reader.objectID()
     state.tree = tree.isZero ? nil : tree
-    let nameBytes = try reader.count()
-    let endCount = try reader.count()
-    let endBytes = try reader.count()
-    let slotCount = try reader.count()
-    guard count < Int(UInt32.max) / 2,
-      endCount == (kind == .connections ? 2 * count : 0),
-      slotCount >= 2 * count, slotCount & (slotCount - 1) == 0
-    else { throw IndexReader.Damaged() }
+    guard count < Int(UInt32.max) / 4 else { throw IndexReader.Damaged() }
     var records = RecordColumns()
     records.digests = try reader.copy(count, of: RecordDigest.self)
     records.blobs = try reader.objectIDs(count)
@@ -224,16 +349,15 @@ enum IngestIndex {
     if !kind.isSharded {
       guard records.shards.allSatisfy({ $0 == 0 }) else { throw IndexReader.Damaged() }
     }
-    let nameEnds = try reader.ends(count, total: nameBytes)
-    records.names = NameHeap(bytes: try reader.copy(nameBytes, of: UInt8.self), ends: nameEnds)
-    let ends = try reader.ends(endCount, total: endBytes)
-    records.ends = NameHeap(bytes: try reader.copy(endBytes, of: UInt8.self), ends: ends)
-    records.endShards = try reader.copy(endCount, of: UInt16.self)
+    records.names = try readNames(count, from: &reader)
+    if kind == .connections {
+      records.ends = try readNames(2 * count, from: &reader)
+      records.endShards = try reader.copy(2 * count, of: UInt16.self)
+    }
     state.records = records
     state.leaves = try reader.objectIDs(kind.shardCount)
     state.middles = try reader.objectIDs(kind.isSharded ? 256 : 0)
-    state.slots = try reader.copy(slotCount, of: UInt32.self)
-    guard state.slots.allSatisfy({ Int($0) <= count }) else { throw IndexReader.Damaged() }
+    state.buildDigestTable()
     state.hasDigests = true
     state.groupByShard()
     return state
@@ -388,9 +512,10 @@ private final class ChunkedFile {
   private let descriptor: Int32
   private let buffer: UnsafeMutableRawPointer
   private let capacity = 4 << 20
-  private var used = 0
-  private var crc: UInt32 = 0
-  private var failed = false
+  // Used by one thread only: no run-time access checks.
+  @exclusivity(unchecked) private var used = 0
+  @exclusivity(unchecked) private var crc: UInt32 = 0
+  @exclusivity(unchecked) private var failed = false
 
   init?(creating path: String) {
     descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -423,6 +548,15 @@ private final class ChunkedFile {
     if capacity - used < size { flush() }
     (buffer + used).storeBytes(of: value.littleEndian, as: T.self)
     used += size
+  }
+
+  /// Room for `count` (at most 4 MiB) bytes to be filled in at once.
+  @inline(__always)
+  func reserve(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+    if capacity - used < count { flush() }
+    let place = (buffer + used).assumingMemoryBound(to: UInt8.self)
+    used += count
+    return place
   }
 
   /// An id as its 20 bytes in git's order.

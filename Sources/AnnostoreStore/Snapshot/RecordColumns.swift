@@ -1,4 +1,5 @@
 import AnnostoreGit
+import CSHA1
 
 /// 128 bits of the SHA-1 of a record as it stands in an export: its kind, for property
 /// values the annotation id it is filed under, and its raw bytes. Equal digests mean equal
@@ -26,6 +27,69 @@ struct RecordDigest: Equatable, Sendable {
     stream.update(bytes)
     let sum = stream.finish()
     let digest = RecordDigest(high: sum.bytes.0, low: sum.bytes.1)
+    return digest.isNone ? RecordDigest(high: 0, low: 1) : digest
+  }
+}
+
+extension RecordDigest {
+  /// Whether `pair` may be used (the CPU has SHA extensions).
+  static let pairsAvailable = annostore_sha1_available() != 0
+
+  /// The digests of two records of a batch whose bytes are at `base`, computed together
+  /// (only when `pairsAvailable`). The same digests as `of`.
+  static func pair(_ a: BatchRecord, _ b: BatchRecord, in base: UnsafeRawPointer)
+    -> (RecordDigest, RecordDigest)
+  {
+    let maximum = Int(ANNOSTORE_SHA1_MAX_PREFIX)
+    guard 5 + (a.key?.utf8.count ?? 0) <= maximum, 5 + (b.key?.utf8.count ?? 0) <= maximum else {
+      return (
+        of(
+          kind: a.kind, key: a.key,
+          bytes: UnsafeRawBufferPointer(start: base + a.start, count: a.count)),
+        of(
+          kind: b.kind, key: b.key,
+          bytes: UnsafeRawBufferPointer(start: base + b.start, count: b.count))
+      )
+    }
+    var outA = ObjectID.zero
+    var outB = ObjectID.zero
+    withUnsafeTemporaryAllocation(byteCount: 2 * maximum, alignment: 16) { prefixes in
+      let prefixA = prefixes.baseAddress!
+      let prefixB = prefixes.baseAddress! + maximum
+      let lengthA = writePrefix(kind: a.kind, key: a.key, to: prefixA)
+      let lengthB = writePrefix(kind: b.kind, key: b.key, to: prefixB)
+      withUnsafeMutableBytes(of: &outA.bytes) { rawA in
+        withUnsafeMutableBytes(of: &outB.bytes) { rawB in
+          annostore_sha1_pair(
+            prefixA, lengthA, base + a.start, a.count,
+            rawA.baseAddress!.assumingMemoryBound(to: UInt8.self),
+            prefixB, lengthB, base + b.start, b.count,
+            rawB.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+      }
+    }
+    return (digest(fromRaw: outA), digest(fromRaw: outB))
+  }
+
+  /// Writes the bytes hashed before a record's own (as `of` hashes them: the kind's tag,
+  /// the key's length as 32 bits little-endian, the key); returns their count.
+  private static func writePrefix(kind: RecordKind, key: String?, to out: UnsafeMutableRawPointer)
+    -> Int
+  {
+    out.storeBytes(of: kind.tag, as: UInt8.self)
+    var key = key
+    let length = key?.utf8.count ?? 0
+    (out + 1).storeBytes(of: UInt32(truncatingIfNeeded: length).littleEndian, as: UInt32.self)
+    if key != nil, length > 0 {
+      key!.withUTF8 { (out + 5).copyMemory(from: $0.baseAddress!, byteCount: length) }
+    }
+    return 5 + length
+  }
+
+  /// The digest of a SHA-1 whose 20 bytes were stored in the id's memory as they come.
+  private static func digest(fromRaw raw: ObjectID) -> RecordDigest {
+    let digest = RecordDigest(
+      high: UInt64(bigEndian: raw.bytes.0), low: UInt64(bigEndian: raw.bytes.1))
     return digest.isNone ? RecordDigest(high: 0, low: 1) : digest
   }
 }
@@ -173,18 +237,31 @@ struct IDKeySet {
   private var slots: [RecordDigest]
   private let mask: Int
 
-  /// The set of `keys`.
-  init<Keys: Sequence>(_ keys: Keys, count: Int) where Keys.Element == RecordDigest {
+  /// An empty set with room for `capacity` keys (it does not grow past them).
+  init(capacity: Int) {
     var size = 16
-    while size < count * 2 { size *= 2 }
+    while size < capacity * 2 { size *= 2 }
     slots = [RecordDigest](repeating: .none, count: size)
     mask = size - 1
-    for key in keys {
-      let stored = key.isNone ? RecordDigest(high: 0, low: 1) : key
-      var slot = Int(truncatingIfNeeded: stored.low) & mask
-      while !slots[slot].isNone && slots[slot] != stored { slot = (slot + 1) & mask }
-      slots[slot] = stored
+  }
+
+  /// The set of `keys`.
+  init<Keys: Sequence>(_ keys: Keys, count: Int) where Keys.Element == RecordDigest {
+    self.init(capacity: count)
+    for key in keys { insert(key) }
+  }
+
+  /// Adds `key` (at most `capacity` keys in all); false when it was there already.
+  @discardableResult
+  mutating func insert(_ key: RecordDigest) -> Bool {
+    let stored = key.isNone ? RecordDigest(high: 0, low: 1) : key
+    var slot = Int(truncatingIfNeeded: stored.low) & mask
+    while !slots[slot].isNone {
+      if slots[slot] == stored { return false }
+      slot = (slot + 1) & mask
     }
+    slots[slot] = stored
+    return true
   }
 
   func contains(_ key: RecordDigest) -> Bool {

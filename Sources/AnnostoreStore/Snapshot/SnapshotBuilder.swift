@@ -1,6 +1,7 @@
 import AnnostoreGit
 import AnnostoreModel
 import Dispatch
+import Foundation
 
 /// The tree a snapshot makes: a revision's root tree with one dataset replaced by what an
 /// export carries.
@@ -11,21 +12,59 @@ struct SnapshotTree {
   var changed: Bool
   /// What changed, for the user (`commit` is still nil).
   var report: SnapshotReport
-  /// The ingest index of the new dataset tree, to write once the tree is in the store
-  /// (nil when the one in place is still right).
+  /// The ingest index of the new dataset tree, being written; to install (with the tree
+  /// below) once the tree is in the store, or to discard. Nil when the index in place is
+  /// still right, or when not asked for.
   var cache: DatasetCache?
+  /// The dataset's new tree.
+  var datasetTree: ObjectID
 }
 
-/// The ingest index of a dataset tree, ready to be written.
-struct DatasetCache {
+/// The ingest index of the dataset tree being built: each kind's file is written on another
+/// thread as soon as the kind is assembled (while the rest of the commit is made);
+/// `install` puts the files in place with their head once the commit is in the store,
+/// `discard` throws them away.
+final class DatasetCache: @unchecked Sendable {
+  let storePath: String
   let dataset: String
-  let tree: ObjectID
-  let kinds: [KindAssembly]
+  let generation = UInt64.random(in: 1...UInt64.max)
+  private let group = DispatchGroup()
+  private let lock = NSLock()
+  private var written: [RecordKind: String] = [:]
 
-  /// Writes it beside the repository at `storePath` (failures only cost speed later).
-  func write(storePath: String) {
-    IngestIndex.write(
-      storePath: storePath, dataset: dataset, tree: tree, kinds: kinds.map(\.indexSource))
+  init(storePath: String, dataset: String) {
+    self.storePath = storePath
+    self.dataset = dataset
+  }
+
+  /// Starts writing the file of an assembled kind.
+  func write(_ assembly: KindAssembly) {
+    let kind = UncheckedSendable(assembly)
+    group.enter()
+    DispatchQueue.global(qos: .userInitiated).async { [self] in
+      defer { group.leave() }
+      guard
+        let temporary = IngestIndex.writeKind(
+          storePath: storePath, dataset: dataset, generation: generation, kind.value.indexSource)
+      else { return }
+      lock.lock()
+      written[kind.value.kind] = temporary
+      lock.unlock()
+    }
+  }
+
+  /// Waits for the files and puts them in place as the index of the dataset tree `tree`.
+  func install(tree: ObjectID) {
+    group.wait()
+    IngestIndex.install(
+      storePath: storePath, dataset: dataset, generation: generation, tree: tree, kinds: written)
+  }
+
+  /// Waits for the files and removes them.
+  func discard() {
+    group.wait()
+    for temporary in written.values { unlink(temporary) }
+    written = [:]
   }
 }
 
@@ -48,6 +87,9 @@ final class PreviousRecords: @unchecked Sendable {
   init(ready: [KindState]) {
     result = .success((ready, true))
   }
+
+  /// Whether the records are there (without waiting).
+  var isReady: Bool { group.wait(timeout: .now()) == .success }
 
   /// Waits for the records.
   func get() throws -> Records {
@@ -73,6 +115,8 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
 struct SnapshotBuilder {
   let repository: Repository
   let sink: ObjectSink
+  /// Whether to write the dataset's ingest index for the new tree (`SnapshotTree.cache`).
+  var writesIndex = false
 
   /// Builds the tree. Kinds in `excluding` are read but not taken from the file: they
   /// stay as `base` has them (import's `--no-annotations` and the like).
@@ -95,7 +139,6 @@ struct SnapshotBuilder {
     var ingested = try ExportIngest(
       file: file, sink: sink, previous: previous, digests: true
     ).run(progress: progress)
-    ingested.sections.removeAll { section in excluding.contains { $0.section == section } }
     let (old, fromIndex) = try previous.get()
     PhaseClock.mark("read the export (index \(fromIndex))")
     var kinds = RecordKind.allCases.map { kind in
@@ -107,16 +150,46 @@ struct SnapshotBuilder {
     if let failure = Self.firstFailure(ingested.failure, &kinds) {
       throw failure.error(file: file)
     }
+    // Excluded kinds were checked like the others, but stay as they were.
+    for kind in excluding where ingested.carries(kind) {
+      ingested.sections.removeAll { $0 == kind.section }
+      kinds[kind.position] = KindAssembly(
+        kind: kind, old: old[kind.position], ingested: nil, incremental: fromIndex)
+    }
     PhaseClock.mark("duplicates")
-    try Self.assemble(&kinds, sink: sink, reader: reader)
+    // The index needs rewriting unless every record was recognised and none is gone.
+    let recognisedAll =
+      fromIndex
+      && kinds.allSatisfy { !$0.carried || ($0.misses.count == 0 && !$0.hitItem.contains(-1)) }
+    var cache =
+      writesIndex && !recognisedAll
+      ? DatasetCache(storePath: repository.path, dataset: dataset) : nil
+    do {
+      try Self.assemble(&kinds, sink: sink, reader: reader) { cache?.write($0) }
+    } catch {
+      cache?.discard()
+      throw error
+    }
     PhaseClock.mark("trees")
 
     let datasetDocument = Self.updatedDatasetDocument(
       try oldDataset.flatMap { try reader.datasetDocument($0) }, name: dataset,
       nimbusDatasetId: ingested.nimbusDatasetId)
-    let (root, datasetTree) = try assembleRoot(
-      dataset: dataset, document: datasetDocument,
-      trees: kinds.map { ($0.kind, $0.tree) }, otherDatasets: oldDatasets)
+    let root: ObjectID
+    let datasetTree: ObjectID
+    do {
+      (root, datasetTree) = try assembleRoot(
+        dataset: dataset, document: datasetDocument,
+        trees: kinds.map { ($0.kind, $0.tree) }, otherDatasets: oldDatasets)
+    } catch {
+      cache?.discard()
+      throw error
+    }
+    if writesIndex && cache == nil && datasetTree != oldDataset?.tree {
+      // Only the dataset's own record changed: the same records under a new tree.
+      cache = DatasetCache(storePath: repository.path, dataset: dataset)
+      for assembly in kinds { cache?.write(assembly) }
+    }
 
     var report = SnapshotReport(
       dataset: dataset, commit: nil, parent: base?.description,
@@ -124,15 +197,10 @@ struct SnapshotBuilder {
       droppedValues: kinds[RecordKind.values.position].droppedCount,
       droppedConnections: kinds[RecordKind.connections.position].droppedCount,
       newObjects: 0)
-    var allRecognised = fromIndex
-    for assembly in kinds {
-      report.changes[assembly.kind] = assembly.change
-      if assembly.carried && assembly.misses.count > 0 { allRecognised = false }
-    }
-    let cache =
-      allRecognised && datasetTree == oldDataset?.tree
-      ? nil : DatasetCache(dataset: dataset, tree: datasetTree, kinds: kinds)
-    return SnapshotTree(root: root, changed: root != oldRoot, report: report, cache: cache)
+    for assembly in kinds { report.changes[assembly.kind] = assembly.change }
+    return SnapshotTree(
+      root: root, changed: root != oldRoot, report: report, cache: cache,
+      datasetTree: datasetTree)
   }
 
   /// The records of the dataset in the base revision: from its ingest index when that
@@ -179,13 +247,16 @@ struct SnapshotBuilder {
   }
 
   /// Assembles every kind: annotations first, then the kinds that refer to them.
+  /// `assembled` is called with each kind as soon as it is complete.
   static func assemble(
     _ kinds: inout [KindAssembly], sink: ObjectSink?, reader: RevisionReader?,
-    pruneReferences: Bool = true
+    pruneReferences: Bool = true, assembled: (KindAssembly) -> Void = { _ in }
   ) throws {
     let annotationsAt = RecordKind.annotations.position
     try kinds[annotationsAt].assemble(sink: sink)
+    assembled(kinds[annotationsAt])
     try kinds[RecordKind.properties.position].assemble(sink: sink)
+    assembled(kinds[RecordKind.properties.position])
     let annotations = kinds[annotationsAt]
     let oldAnnotationsEmpty = annotations.old.count == 0
 
@@ -234,6 +305,7 @@ struct SnapshotBuilder {
           } : nil)
     }
     kinds[RecordKind.values.position] = values
+    assembled(values)
 
     // Connections: look again at those with an end that is gone.
     var connections = kinds[RecordKind.connections.position]
@@ -290,6 +362,7 @@ struct SnapshotBuilder {
       }
     }
     kinds[RecordKind.connections.position] = connections
+    assembled(connections)
   }
 
   /// The root tree with `dataset` holding the kinds' `trees`, the other datasets as they

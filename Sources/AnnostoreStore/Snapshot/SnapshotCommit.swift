@@ -37,11 +37,16 @@ extension Store {
     defer { if !installed { sink.discard() } }
 
     let parent = try headCommit()
-    let snapshot = try SnapshotBuilder(repository: repository, sink: sink).build(
+    var builder = SnapshotBuilder(repository: repository, sink: sink)
+    builder.writesIndex = true
+    let snapshot = try builder.build(
       file: request.file, dataset: request.dataset, onto: parent, progress: progress)
+    var indexed = false
+    defer { if !indexed { snapshot.cache?.discard() } }
     var report = snapshot.report
     if !snapshot.changed {
-      snapshot.cache?.write(storePath: path)
+      snapshot.cache?.install(tree: snapshot.datasetTree)
+      indexed = true
       return report
     }
 
@@ -63,7 +68,8 @@ extension Store {
       throw AnnostoreError.git(error, doing: "moving the branch")
     }
     report.commit = commit.description
-    snapshot.cache?.write(storePath: path)
+    snapshot.cache?.install(tree: snapshot.datasetTree)
+    indexed = true
     PhaseClock.mark("index written")
     return report
   }
