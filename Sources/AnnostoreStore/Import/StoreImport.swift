@@ -37,8 +37,12 @@ struct ImportJob {
   let sink: ObjectSink
   private(set) var installed = false
   private var temporaryFile: String?
+  /// The ingest index of the file's snapshot, put in place once the snapshot is in the
+  /// store: the next import from this source then recognises unchanged records unparsed.
+  private var snapshotIndex: DatasetCache?
   /// The file's own dangling references, dropped when it was recorded.
   private(set) var snapshotDrops = DroppedCounts()
+  private var snapshotTree: ObjectID?
 
   init(store: Store, request: ImportRequest, source: String, head: ObjectID?, sink: ObjectSink) {
     self.store = store
@@ -53,7 +57,10 @@ struct ImportJob {
   var importRef: String { ImportSource.ref(dataset: request.dataset, source: source) }
 
   func discardUnlessInstalled() {
-    if !installed { sink.discard() }
+    if !installed {
+      sink.discard()
+      snapshotIndex?.discard()
+    }
     if let temporaryFile { try? FileManager.default.removeItem(atPath: temporaryFile) }
   }
 
@@ -79,9 +86,14 @@ struct ImportJob {
       anchor = try store.oldestCommit(recording: source, in: request.dataset, from: head)
     }
     let parent = previous ?? anchor
-    let snapshot = try SnapshotBuilder(repository: repository, sink: sink).build(
+    var builder = SnapshotBuilder(repository: repository, sink: sink)
+    // Kinds left out are not in the file, so an index could not describe them.
+    builder.writesIndex = request.excludedKinds.isEmpty
+    let snapshot = try builder.build(
       file: file, dataset: request.dataset, onto: parent, excluding: request.excludedKinds,
       progress: progress)
+    snapshotIndex = snapshot.cache
+    snapshotTree = snapshot.datasetTree
     snapshotDrops = DroppedCounts(
       values: snapshot.report.droppedValues, connections: snapshot.report.droppedConnections)
     droppedInFile.values += snapshotDrops.values
@@ -101,6 +113,8 @@ struct ImportJob {
     if let previous, !snapshot.changed {
       theirs = previous
       newImport = false
+      // The snapshot is the previous import's tree, already in the store.
+      if !request.dryRun { installSnapshotIndex() }
     } else {
       theirs = try sink.store(
         .commit,
@@ -219,5 +233,12 @@ struct ImportJob {
   mutating func install() throws {
     try sink.install()
     installed = true
+    installSnapshotIndex()
+  }
+
+  /// Puts the snapshot's ingest index in place (once; a no-op without one).
+  private mutating func installSnapshotIndex() {
+    if let snapshotIndex, let snapshotTree { snapshotIndex.install(tree: snapshotTree) }
+    snapshotIndex = nil
   }
 }
