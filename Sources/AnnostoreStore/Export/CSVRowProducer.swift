@@ -88,6 +88,11 @@ final class CSVRowProducer {
       var kept = 0
       for index in range {
         let row = rows[index]
+        if index + 2 < range.upperBound {
+          let ahead = rows[index + 2]
+          reader.prefetch(ahead.annotation)
+          if let values = ahead.values { reader.prefetch(values) }
+        }
         let valuesBytes = try row.values.map { try reader.blob($0) }
         if let valuesBytes {
           collector.add(try reader.parse(valuesBytes, row.values!), ordinal: index)

@@ -80,11 +80,9 @@ extension Store {
 /// The sort moves only plain values (a key, a blob id, a position), never the id strings,
 /// so it costs no reference counting.
 private struct ExportRecords: Sendable {
-  /// One record: its id's first 24 bytes (zero-padded, big-endian words: record ids are
-  /// ASCII tokens without NUL, so keys order as the ids' bytes do), its blob, and where the
-  /// tree walk met it.
+  /// One record: its id's key, its blob, and where the tree walk met it.
   struct Entry: Sendable {
-    var key: (UInt64, UInt64, UInt64)
+    var key: RecordIDKey
     var blob: ObjectID
     var walk: Int
   }
@@ -133,14 +131,7 @@ private struct ExportRecords: Sendable {
       if depth > 0 {
         if entry.isTree { try collect(reader.tree(entry.id), depth: depth - 1, reader: reader) }
       } else if !entry.isTree, let id = StoreLayout.id(fromFileName: entry.name) {
-        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &words) { raw in
-          for (index, byte) in id.utf8.prefix(24).enumerated() { raw[index] = byte }
-        }
-        let key = (
-          UInt64(bigEndian: words.0), UInt64(bigEndian: words.1), UInt64(bigEndian: words.2)
-        )
-        sorted.append(Entry(key: key, blob: entry.id, walk: ids.count))
+        sorted.append(Entry(key: RecordIDKey(id), blob: entry.id, walk: ids.count))
         ids.append(id)
       }
     }

@@ -221,6 +221,7 @@ struct SnapshotBuilder {
       storePath: repository.path, dataset: name, tree: dataset.tree),
       RecordKind.allCases.allSatisfy({ indexed[$0.position].tree == dataset.tree(of: $0) })
     {
+      PhaseClock.mark("(index loaded)")
       return (indexed, true)
     }
     return (
