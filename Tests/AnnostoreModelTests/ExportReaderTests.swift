@@ -10,18 +10,7 @@ final class ExportReaderTests: XCTestCase {
   ) throws -> [String] {
     var events: [String] = []
     try ExportReader(path: path, chunkSize: chunkSize).read { event in
-      switch event {
-      case .sectionStart(let section): events.append("start \(section.rawValue)")
-      case .sectionEnd(let section): events.append("end \(section.rawValue)")
-      case .record(let section, let value, let index, let location):
-        events.append(
-          "record \(section.rawValue) \(index) \(location) @\(location.offset) "
-            + CanonicalJSON.encode(value).text)
-      case .values(let annotationId, let value, let location):
-        events.append(
-          "values \(annotationId) \(location) @\(location.offset) "
-            + CanonicalJSON.encode(value).text)
-      }
+      events.append(event.text(place: \.description))
     }
     return events
   }

@@ -21,18 +21,7 @@ struct PassOutcome: Equatable, CustomStringConvertible {
     var events: [String] = []
     var outcome = PassOutcome.capture {
       try ExportReader(path: path, chunkSize: chunkSize).read { event in
-        switch event {
-        case .sectionStart(let section): events.append("start \(section.rawValue)")
-        case .sectionEnd(let section): events.append("end \(section.rawValue)")
-        case .record(let section, let value, let index, let location):
-          events.append(
-            "record \(section.rawValue) \(index) \(location.pointer) @\(location.offset) "
-              + CanonicalJSON.encode(value).text)
-        case .values(let annotationId, let value, let location):
-          events.append(
-            "values \(annotationId) \(location.pointer) @\(location.offset) "
-              + CanonicalJSON.encode(value).text)
-        }
+        events.append(event.text(place: \.pointer))
       }
     }
     outcome.events = events
@@ -109,5 +98,22 @@ func assertScanMatchesRead(
     XCTAssertEqual(
       scanned, expected, "chunk \(chunkSize):\nscan\n\(scanned)\nread\n\(expected)", file: file,
       line: line)
+  }
+}
+
+extension ExportEvent {
+  /// The event as comparable text: a record in canonical form after its section, index (or
+  /// annotation id), `place` of its location and its offset.
+  func text(place: (JSONLocation) -> String) -> String {
+    switch self {
+    case .sectionStart(let section): return "start \(section.rawValue)"
+    case .sectionEnd(let section): return "end \(section.rawValue)"
+    case .record(let section, let value, let index, let location):
+      return "record \(section.rawValue) \(index) \(place(location)) @\(location.offset) "
+        + CanonicalJSON.encode(value).text
+    case .values(let annotationId, let value, let location):
+      return "values \(annotationId) \(place(location)) @\(location.offset) "
+        + CanonicalJSON.encode(value).text
+    }
   }
 }

@@ -2,11 +2,13 @@
 
 The binary is $ANNOSTORE_BIN, by default .build/debug/annostore. Without it the whole
 suite is skipped with a message, except under CI (env CI set and not false), where a
-missing binary fails every test.
+missing binary fails every test. Tests that need another real tool (R, pandas, sshd)
+likewise skip without it, but fail under CI: see `skip_or_fail`.
 
     swift build && python3 -m pytest Tests/e2e
 """
 
+import importlib
 import os
 import shutil
 import subprocess
@@ -20,18 +22,40 @@ BINARY = Path(os.environ.get("ANNOSTORE_BIN", REPO / ".build" / "debug" / "annos
 TIMEOUT = 600
 
 
-def _under_ci():
+def under_ci():
+    """Whether the tests run under CI: env CI set and not empty, 0, false or no."""
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def skip_or_fail(message):
+    """Skips the test for want of something it needs, or under CI fails it: a CI run that
+    lacks a tool must not pass by leaving out the tests that use it."""
+    if under_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def require_tool(name, install):
+    """The path of the program `name`; without it, `skip_or_fail` saying how to `install` it."""
+    path = shutil.which(name)
+    if path is None:
+        skip_or_fail(f"{name} is not installed ({install})")
+    return path
+
+
+def require_module(name, install):
+    """The Python module `name`, imported; without it, `skip_or_fail` saying how to `install` it."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        skip_or_fail(f"the Python module {name} is not installed ({install})")
 
 
 @pytest.fixture(scope="session", autouse=True)
 def annostore_binary():
     """The binary under test; skips (or, under CI, fails) the suite without it."""
     if not (BINARY.is_file() and os.access(BINARY, os.X_OK)):
-        message = f"annostore binary not found at {BINARY}: run `swift build` or set ANNOSTORE_BIN"
-        if _under_ci():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        skip_or_fail(f"annostore binary not found at {BINARY}: run `swift build` or set ANNOSTORE_BIN")
     return BINARY
 
 

@@ -9,7 +9,6 @@ cell with the data the store holds.
 import copy
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,15 +17,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from conftest import BINARY, require_module, require_tool, skip_or_fail  # noqa: E402
 from csv_reference import Dataset  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "Tests" / "Fixtures"
 SAMPLE = FIXTURES / "sample-export.json"
 SAMPLE_V2 = FIXTURES / "sample-export-v2.json"
-BIN = Path(os.environ.get("ANNOSTORE_BIN", REPO / ".build" / "debug" / "annostore"))
-
-pytestmark = pytest.mark.skipif(not BIN.is_file(), reason=f"no annostore binary at {BIN}")
+BIN = BINARY  # without it conftest's annostore_binary skips these tests (fails them under CI)
 
 
 def annostore(*args, ok=True, cwd=None):
@@ -274,7 +272,7 @@ def hostile(tmp_path_factory):
 
 
 def pandas_cells(path, delimiter, undefined):
-    pandas = pytest.importorskip("pandas")
+    pandas = require_module("pandas", "Tools/install-deps.sh --test installs it")
     frame = pandas.read_csv(path, sep=delimiter, header=None, dtype=str, keep_default_na=False,
                             na_values=[undefined] if undefined else [], quotechar='"',
                             skip_blank_lines=False, encoding="utf-8")
@@ -299,8 +297,7 @@ close(out)
 
 
 def r_cells(path, delimiter, undefined, tmp):
-    if not shutil.which("Rscript"):
-        pytest.skip("Rscript is not installed (Tools/install-deps.sh --test installs it)")
+    require_tool("Rscript", "Tools/install-deps.sh --test installs it")
     script = tmp / "read.R"
     script.write_text(R_SCRIPT)
     out = tmp / "r-cells.txt"
@@ -385,7 +382,7 @@ def test_hostile_default_columns_and_numbers(hostile):
 def test_generated_export(tmp_path, undefined):
     generator = REPO / "Tools" / "gen-export.py"
     if not generator.exists():
-        pytest.skip("Tools/gen-export.py is not in this tree")
+        skip_or_fail("Tools/gen-export.py is not in this tree")
     export = tmp_path / "export.json"
     subprocess.run([sys.executable, generator, "export", "--annotations", "3000", "--seed", "11",
                     "-o", export], check=True, capture_output=True)

@@ -16,7 +16,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from conftest import BINARY
+from conftest import BINARY, skip_or_fail
 from e2e_support import DATASET, ISOLATED_ENV, SAMPLE, git, load, tree_files
 from servers import CuttingProxy, GitDaemon, SmartHTTP, SSHServer, bare_repository, free_port, sshd_available
 
@@ -67,7 +67,7 @@ def start_hub(kind, root, stack):
         return Hub(kind, root, stack.enter_context(SmartHTTP(root / "server", root, USER, TOKEN)))
     if kind == "ssh":
         if not sshd_available():
-            pytest.skip("sshd is not installed (Tools/install-deps.sh --test installs openssh-server)")
+            skip_or_fail("sshd is not installed (Tools/install-deps.sh --test installs openssh-server)")
         return Hub(kind, root, stack.enter_context(SSHServer(root / "server")))
     return Hub(kind, root)
 

@@ -20,11 +20,7 @@ struct CommitCommand: ParsableCommand {
   @Option(help: "The dataset to record into (a plain name: letters, digits, _ and -).")
   var dataset: String
 
-  @Option(name: .shortAndLong, help: "The commit message.")
-  var message: String?
-
-  @Option(help: ArgumentHelp("The author, as \"Name <email>\".", valueName: "name <email>"))
-  var author: String?
+  @OptionGroup var commitOptions: CommitOptions<CommitCommand>
 
   @Flag(help: "Print the outcome as JSON.")
   var json = false
@@ -32,12 +28,13 @@ struct CommitCommand: ParsableCommand {
   @OptionGroup var store: StoreOptions
 
   func run() throws {
-    let identity = try author.map { try Identity(parsing: $0) }
+    let identity = try commitOptions.identity()
     let opened = try store.open()
     let progress = ProgressLine("reading \(file)", total: ProgressLine.fileSize(file))
     defer { progress.finish() }
     let report = try opened.commitSnapshot(
-      SnapshotRequest(file: file, dataset: dataset, message: message, author: identity),
+      SnapshotRequest(
+        file: file, dataset: dataset, message: commitOptions.message, author: identity),
       progress: progress.update(bytes:))
     progress.finish()
     if json {
@@ -99,4 +96,8 @@ struct CommitCommand: ParsableCommand {
         ])),
     ])
   }
+}
+
+extension CommitCommand: CommitMessageHelp {
+  static let messageHelp = "The commit message."
 }

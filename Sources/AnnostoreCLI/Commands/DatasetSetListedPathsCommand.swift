@@ -28,11 +28,7 @@ struct DatasetSetListedPathsCommand: ParsableCommand {
   @Flag(help: "Remove every listed path.")
   var clear = false
 
-  @Option(name: .shortAndLong, help: "The commit message.")
-  var message: String?
-
-  @Option(help: ArgumentHelp("The author, as \"Name <email>\".", valueName: "name <email>"))
-  var author: String?
+  @OptionGroup var commitOptions: CommitOptions<DatasetSetListedPathsCommand>
 
   @OptionGroup var store: StoreOptions
 
@@ -54,9 +50,10 @@ struct DatasetSetListedPathsCommand: ParsableCommand {
         throw AnnostoreError(.usage, "path \(text): \(error.message)", hint: error.hint)
       }
     }
-    let identity = try author.map { try Identity(parsing: $0) }
+    let identity = try commitOptions.identity()
     let report = try store.open().setListedPropertyPaths(
-      ListedPathsRequest(dataset: dataset, paths: choices, message: message, author: identity))
+      ListedPathsRequest(
+        dataset: dataset, paths: choices, message: commitOptions.message, author: identity))
     if let commit = report.commit {
       print(
         "Dataset \(report.dataset): \(report.paths.count) listed path(s), commit "
@@ -65,4 +62,8 @@ struct DatasetSetListedPathsCommand: ParsableCommand {
       print("nothing changed: dataset \(report.dataset) already lists these paths")
     }
   }
+}
+
+extension DatasetSetListedPathsCommand: CommitMessageHelp {
+  static let messageHelp = "The commit message."
 }

@@ -73,11 +73,7 @@ struct ImportCommand: ParsableCommand {
     help: "Import annotations outside the dataset's known dimensions anyway.")
   var allowOutOfRange = false
 
-  @Option(name: .shortAndLong, help: "The merge commit's message.")
-  var message: String?
-
-  @Option(help: ArgumentHelp("The author, as \"Name <email>\".", valueName: "name <email>"))
-  var author: String?
+  @OptionGroup var commitOptions: CommitOptions<ImportCommand>
 
   @Flag(help: "Print the outcome as JSON.")
   var json = false
@@ -97,8 +93,8 @@ struct ImportCommand: ParsableCommand {
     request.skipValues = noValues
     request.strict = strict
     request.allowOutOfRange = allowOutOfRange
-    request.message = message
-    request.author = try author.map { try Identity(parsing: $0) }
+    request.message = commitOptions.message
+    request.author = try commitOptions.identity()
     let opened = try store.open()
     let progress = ProgressLine("reading \(file)", total: ProgressLine.fileSize(file))
     defer { progress.finish() }
@@ -196,4 +192,8 @@ struct ImportCommand: ParsableCommand {
       JSONMember("conflicts", .array(report.conflicts.map(ConflictJSON.encode))),
     ])
   }
+}
+
+extension ImportCommand: CommitMessageHelp {
+  static let messageHelp = "The merge commit's message."
 }

@@ -19,11 +19,7 @@ struct RestoreCommand: ParsableCommand {
   @Option(help: "Restore only this dataset (default: every dataset).")
   var dataset: String?
 
-  @Option(name: .shortAndLong, help: "The commit message (default: Restore <dataset> to <R>).")
-  var message: String?
-
-  @Option(help: ArgumentHelp("The author, as \"Name <email>\".", valueName: "name <email>"))
-  var author: String?
+  @OptionGroup var commitOptions: CommitOptions<RestoreCommand>
 
   @Flag(help: "Print the outcome as JSON.")
   var json = false
@@ -31,9 +27,10 @@ struct RestoreCommand: ParsableCommand {
   @OptionGroup var store: StoreOptions
 
   func run() throws {
-    let identity = try author.map { try Identity(parsing: $0) }
+    let identity = try commitOptions.identity()
     let report = try store.open().restore(
-      RestoreRequest(revision: revision, dataset: dataset, message: message, author: identity))
+      RestoreRequest(
+        revision: revision, dataset: dataset, message: commitOptions.message, author: identity))
     if json {
       JSONOutput.print(
         .object([
@@ -63,4 +60,8 @@ struct RestoreCommand: ParsableCommand {
       print("  \(name): " + (counts.isEmpty ? "dataset record changed" : counts))
     }
   }
+}
+
+extension RestoreCommand: CommitMessageHelp {
+  static let messageHelp = "The commit message (default: Restore <dataset> to <R>)."
 }

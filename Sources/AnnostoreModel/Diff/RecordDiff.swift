@@ -36,19 +36,22 @@ public struct AnnotationSketch: Equatable, Sendable {
   }
 }
 
-/// How one annotation differs between two revisions.
-public struct AnnotationDiff: Equatable, Sendable {
+/// How one record differs between two revisions, keeping of each side a `Version`: an
+/// `AnnotationSketch` for an annotation (`AnnotationDiff`), the whole document for a
+/// connection or property definition (`RecordDiff`). One type, so that every kind of record
+/// carries its change the same way.
+public struct RecordChange<Version: Equatable & Sendable>: Equatable, Sendable {
   public var id: String
   public var change: ChangeType
-  /// The annotation in the older revision, nil when added.
-  public var before: AnnotationSketch?
-  /// The annotation in the newer revision, nil when removed.
-  public var after: AnnotationSketch?
-  /// The fields that differ, for a modified annotation.
+  /// The record in the older revision, nil when added.
+  public var before: Version?
+  /// The record in the newer revision, nil when removed.
+  public var after: Version?
+  /// The fields that differ, for a modified record.
   public var fields: [FieldChange]
 
   public init(
-    id: String, change: ChangeType, before: AnnotationSketch?, after: AnnotationSketch?,
+    id: String, change: ChangeType, before: Version?, after: Version?,
     fields: [FieldChange] = []
   ) {
     self.id = id
@@ -57,7 +60,12 @@ public struct AnnotationDiff: Equatable, Sendable {
     self.after = after
     self.fields = fields
   }
+}
 
+/// How one annotation differs between two revisions.
+public typealias AnnotationDiff = RecordChange<AnnotationSketch>
+
+extension RecordChange where Version == AnnotationSketch {
   /// The tags the annotation is counted under per tag: those it had and those it has.
   public var countedTags: [String] {
     TagsChange.unique((before?.tags ?? []) + (after?.tags ?? []))
@@ -66,25 +74,7 @@ public struct AnnotationDiff: Equatable, Sendable {
 
 /// How one connection or property definition differs between two revisions. Both are
 /// small, so the whole documents are kept.
-public struct RecordDiff: Equatable, Sendable {
-  public var id: String
-  public var change: ChangeType
-  public var before: JSONValue?
-  public var after: JSONValue?
-  /// The fields that differ, for a modified record.
-  public var fields: [FieldChange]
-
-  public init(
-    id: String, change: ChangeType, before: JSONValue?, after: JSONValue?,
-    fields: [FieldChange] = []
-  ) {
-    self.id = id
-    self.change = change
-    self.before = before
-    self.after = after
-    self.fields = fields
-  }
-}
+public typealias RecordDiff = RecordChange<JSONValue>
 
 /// How one annotation's property values differ between two revisions.
 public struct ValuesDiff: Equatable, Sendable {

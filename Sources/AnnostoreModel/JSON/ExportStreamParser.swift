@@ -76,22 +76,8 @@ struct ExportStreamParser {
         } else {
           try readValuesObject(Records.self, visit)
         }
-        byte = try peek()
-        if byte == 0x2C {
-          input.start += 1
-          byte = try peek()
-          if byte == 0x7D {
-            throw error("trailing comma before '}' is not allowed", at: input.start)
-          }
-          continue
-        }
-        if byte == 0x7D {
-          input.start += 1
-          break
-        }
-        throw error(
-          "expected ',' or '}' after a top-level member but found \(describe(byte))",
-          at: input.start)
+        guard let next = try afterMember(closedBy: 0x7D, "a top-level member") else { break }
+        byte = next
       }
     }
     if let extra = try peekOrEnd() {
@@ -130,22 +116,11 @@ struct ExportStreamParser {
           section, index: index, key: nil, pointer: { pointer + "/" + String(index) }, in: &self)
         try visit(event)
         index += 1
-        byte = try peek()
-        if byte == 0x2C {
-          input.start += 1
-          byte = try peek()
-          if byte == 0x5D {
-            throw error("trailing comma before ']' is not allowed", at: input.start)
-          }
-          continue
-        }
-        if byte == 0x5D {
-          input.start += 1
-          break
-        }
-        throw error(
-          "expected ',' or ']' after an element of \"\(section.rawValue)\" but found"
-            + " \(describe(byte))", at: input.start, pointer: pointer)
+        guard
+          let next = try afterMember(
+            closedBy: 0x5D, "an element of \"\(section.rawValue)\"", pointer: pointer)
+        else { break }
+        byte = next
       }
     }
     try visit(Records.sectionEnd(section))
@@ -192,22 +167,11 @@ struct ExportStreamParser {
           section, index: 0, key: annotationId,
           pointer: { pointer + "/" + JSONPointer.escape(annotationId) }, in: &self)
         try visit(event)
-        byte = try peek()
-        if byte == 0x2C {
-          input.start += 1
-          byte = try peek()
-          if byte == 0x7D {
-            throw error("trailing comma before '}' is not allowed", at: input.start)
-          }
-          continue
-        }
-        if byte == 0x7D {
-          input.start += 1
-          break
-        }
-        throw error(
-          "expected ',' or '}' after a member of \"\(section.rawValue)\" but found"
-            + " \(describe(byte))", at: input.start, pointer: pointer)
+        guard
+          let next = try afterMember(
+            closedBy: 0x7D, "a member of \"\(section.rawValue)\"", pointer: pointer)
+        else { break }
+        byte = next
       }
     }
     try visit(Records.sectionEnd(section))
@@ -223,6 +187,34 @@ struct ExportStreamParser {
     }
     _ = try parseValue(ValidateOnly.self, depth: 2, pointer: pointer)
     throw error(message, at: input.start, pointer: pointer)
+  }
+
+  /// What follows a member of an array or object that `close` (`]` or `}`) ends: after a
+  /// ',' the byte starting the next member, after `close` nil (either consumed). `member`
+  /// names the member in the error when neither follows; `pointer` locates it. Inlined,
+  /// so that each loop pays nothing for sharing it.
+  @inline(__always)
+  private mutating func afterMember(
+    closedBy close: UInt8, _ member: @autoclosure () -> String, pointer: String = ""
+  ) throws -> UInt8? {
+    let byte = try peek()
+    if byte == 0x2C {
+      input.start += 1
+      let next = try peek()
+      if next == close {
+        throw error(
+          "trailing comma before '\(Character(Unicode.Scalar(close)))' is not allowed",
+          at: input.start)
+      }
+      return next
+    }
+    if byte == close {
+      input.start += 1
+      return nil
+    }
+    throw error(
+      "expected ',' or '\(Character(Unicode.Scalar(close)))' after \(member()) but found"
+        + " \(describe(byte))", at: input.start, pointer: pointer)
   }
 
   static let unusedLocation = JSONLocation(line: 0, column: 0, offset: 0, pointer: "")

@@ -225,23 +225,7 @@ struct ParserCore {
         throw error.inside(String(index))
       }
       index += 1
-      skipWhitespace()
-      guard pos < end else { throw endOfInput() }
-      let byte = pos.pointee
-      if byte == 0x2C {  // ,
-        pos += 1
-        skipWhitespace()
-        guard pos < end else { throw endOfInput() }
-        if pos.pointee == 0x5D {
-          throw failure("trailing comma before ']' is not allowed", at: pos)
-        }
-        continue
-      }
-      if byte == 0x5D {
-        pos += 1
-        break
-      }
-      throw failure("expected ',' or ']' after an array element", at: pos)
+      guard try continuesAfterElement(closedBy: 0x5D, "an array element") else { break }
     }
     return Mode.buildsValues ? .array(values.popArray(from: mark)) : .null
   }
@@ -292,23 +276,7 @@ struct ParserCore {
         // Nested keys are still on the stack; this member's key is at `keyIndex`.
         throw error.inside(JSONPointer.escape(keys[keyIndex]))
       }
-      skipWhitespace()
-      guard pos < end else { throw endOfInput() }
-      let byte = pos.pointee
-      if byte == 0x2C {  // ,
-        pos += 1
-        skipWhitespace()
-        guard pos < end else { throw endOfInput() }
-        if pos.pointee == 0x7D {
-          throw failure("trailing comma before '}' is not allowed", at: pos)
-        }
-        continue
-      }
-      if byte == 0x7D {
-        pos += 1
-        break
-      }
-      throw failure("expected ',' or '}' after an object member", at: pos)
+      guard try continuesAfterElement(closedBy: 0x7D, "an object member") else { break }
     }
     keySpans.truncate(to: keyMark)
     guard Mode.buildsValues else {
@@ -326,6 +294,43 @@ struct ParserCore {
     keys.forget(from: keyMark)
     values.forget(from: valueMark)
     return .object(members)
+  }
+
+  /// Reads what follows an element of an array or object that `close` (`]` or `}`) ends:
+  /// true after a ',' (another element follows), false after `close`. Inlined with a
+  /// constant `close`, it is the code each loop would have written out; the failures are
+  /// built out of line.
+  @inline(__always)
+  private mutating func continuesAfterElement(
+    closedBy close: UInt8, _ element: StaticString
+  ) throws(ParseFailure) -> Bool {
+    skipWhitespace()
+    guard pos < end else { throw endOfInput() }
+    let byte = pos.pointee
+    if byte == 0x2C {  // ,
+      pos += 1
+      skipWhitespace()
+      guard pos < end else { throw endOfInput() }
+      if pos.pointee == close { throw trailingComma(before: close) }
+      return true
+    }
+    if byte == close {
+      pos += 1
+      return false
+    }
+    throw missingSeparator(closedBy: close, after: element)
+  }
+
+  /// "trailing comma before ']'" (or '}'), at `pos`.
+  @inline(never)
+  func trailingComma(before close: UInt8) -> ParseFailure {
+    failure("trailing comma before '\(Character(Unicode.Scalar(close)))' is not allowed", at: pos)
+  }
+
+  /// "expected ',' or ']' after `element`" (or '}'), at `pos`.
+  @inline(never)
+  func missingSeparator(closedBy close: UInt8, after element: StaticString) -> ParseFailure {
+    failure("expected ',' or '\(Character(Unicode.Scalar(close)))' after \(element)", at: pos)
   }
 
   /// Small objects compare against the keys so far; large ones switch to a set.

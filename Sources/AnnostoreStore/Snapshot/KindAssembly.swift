@@ -94,36 +94,21 @@ struct KindAssembly {
 
   /// Calls `body` with access to every item's name.
   func withNames<R>(_ body: (Names) throws -> R) rethrows -> R {
-    try old.records.names.bytes.withUnsafeBufferPointer { oldHeap in
-      try misses.names.bytes.withUnsafeBufferPointer { missHeap in
-        try body(
-          Names(
-            items: items, oldHeap: oldHeap, oldEnds: old.records.names, missHeap: missHeap,
-            missEnds: misses.names))
-      }
+    try ItemStrings.with(items: items, old: old.records.names, miss: misses.names) {
+      try body(Names(strings: $0))
     }
   }
 
   /// Item names, valid inside `withNames`.
   struct Names {
-    let items: [Int32]
-    let oldHeap: UnsafeBufferPointer<UInt8>
-    let oldEnds: NameHeap
-    let missHeap: UnsafeBufferPointer<UInt8>
-    let missEnds: NameHeap
+    let strings: ItemStrings
 
     @inline(__always)
     func callAsFunction(_ item: Int32) -> UnsafeBufferPointer<UInt8> {
-      let value = items[Int(item)]
-      if value >= 0 {
-        return UnsafeBufferPointer(rebasing: oldHeap[oldEnds.range(Int(value))])
-      }
-      return UnsafeBufferPointer(rebasing: missHeap[missEnds.range(Int(~value))])
+      strings(item, perRecord: 1, slot: 0)
     }
 
-    func oldName(_ entry: UInt32) -> UnsafeBufferPointer<UInt8> {
-      UnsafeBufferPointer(rebasing: oldHeap[oldEnds.range(Int(entry))])
-    }
+    func oldName(_ entry: UInt32) -> UnsafeBufferPointer<UInt8> { strings.old(Int(entry)) }
   }
 
   /// The shards of a connection item's two ends, nil when its ends are not known.
@@ -140,32 +125,19 @@ struct KindAssembly {
 
   /// Calls `body` with access to the ends of every connection item (valid inside only).
   func withEnds<R>(_ body: (Ends) throws -> R) rethrows -> R {
-    try old.records.ends.bytes.withUnsafeBufferPointer { oldHeap in
-      try misses.ends.bytes.withUnsafeBufferPointer { missHeap in
-        try body(
-          Ends(
-            items: items, oldHeap: oldHeap, oldEnds: old.records.ends, missHeap: missHeap,
-            missEnds: misses.ends))
-      }
+    try ItemStrings.with(items: items, old: old.records.ends, miss: misses.ends) {
+      try body(Ends(strings: $0))
     }
   }
 
   /// The ids at the ends of connection items.
   struct Ends {
-    let items: [Int32]
-    let oldHeap: UnsafeBufferPointer<UInt8>
-    let oldEnds: NameHeap
-    let missHeap: UnsafeBufferPointer<UInt8>
-    let missEnds: NameHeap
+    let strings: ItemStrings
 
     /// The parent (`which` 0) or child (1) id of a connection item.
     @inline(__always)
     func callAsFunction(_ item: Int32, _ which: Int) -> UnsafeBufferPointer<UInt8> {
-      let value = items[Int(item)]
-      if value >= 0 {
-        return UnsafeBufferPointer(rebasing: oldHeap[oldEnds.range(2 * Int(value) + which)])
-      }
-      return UnsafeBufferPointer(rebasing: missHeap[missEnds.range(2 * Int(~value) + which)])
+      strings(item, perRecord: 2, slot: which)
     }
   }
 
