@@ -27,8 +27,8 @@ struct DiffUnitResult: Sendable {
   }
 }
 
-/// Runs diff units on every core, each worker with its own repository handle (a handle
-/// belongs to one thread); the calling thread's handle serves the first worker.
+/// Runs diff units on every core, each worker with a bulk object reader of its own over the
+/// store's packs (a reader belongs to one thread).
 struct ParallelDiff {
   let repository: Repository
   let names: PropertyNames
@@ -39,19 +39,23 @@ struct ParallelDiff {
   func run(_ units: [DiffUnit]) throws -> DiffUnitResult {
     let workers = min(units.count, ProcessInfo.processInfo.activeProcessorCount, 8)
     var total = DiffUnitResult()
+    let packs: PackSet
+    do {
+      packs = try PackSet(repository: repository)
+    } catch let error as GitError {
+      throw AnnostoreError.git(error, doing: "opening the store for reading")
+    }
     if workers <= 1 {
-      let worker = UnitDiffer(repository: repository, names: names, detail: detail)
+      let worker = UnitDiffer(
+        reader: try Self.reader(packs), names: names, detail: detail)
       for unit in units { total.append(try worker.diff(unit)) }
     } else {
       let board = WorkBoard(units: units)
-      let path = repository.path
       let names = names
       let detail = detail
-      let first = UncheckedBox(repository)
-      DispatchQueue.concurrentPerform(iterations: workers) { index in
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
         do {
-          let handle = index == 0 ? first.value : try Repository.open(at: path)
-          let worker = UnitDiffer(repository: handle, names: names, detail: detail)
+          let worker = UnitDiffer(reader: try Self.reader(packs), names: names, detail: detail)
           while let (index, unit) = board.next() {
             board.finish(index, try worker.diff(unit))
           }
@@ -69,6 +73,17 @@ struct ParallelDiff {
     byID(&total.properties, \.id)
     byID(&total.values, \.id)
     return total
+  }
+}
+
+extension ParallelDiff {
+  /// A bulk reader for one worker.
+  fileprivate static func reader(_ packs: PackSet) throws -> ObjectReader {
+    do {
+      return try ObjectReader(packs: packs)
+    } catch let error as GitError {
+      throw AnnostoreError.git(error, doing: "opening the store for reading")
+    }
   }
 }
 
@@ -113,10 +128,4 @@ private final class WorkBoard: @unchecked Sendable {
     if let error { throw error }
     return done.map { $0 ?? DiffUnitResult() }
   }
-}
-
-/// Carries a value into the one worker that uses it, and only that one.
-private struct UncheckedBox<Value>: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
 }

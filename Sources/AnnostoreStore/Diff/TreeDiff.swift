@@ -27,7 +27,18 @@ struct PairedEntry: Sendable {
 /// into subtrees whose ids differ: the cost follows the size of the change, not of the
 /// dataset. Files are never read, only trees.
 struct TreeDiff {
-  let repository: Repository
+  /// Reads a tree's entries.
+  let readTree: (ObjectID) throws -> [TreeEntry]
+
+  /// Reads trees through libgit2.
+  init(repository: Repository) {
+    readTree = { try repository.tree($0) }
+  }
+
+  /// Reads trees with a bulk reader (one thread's).
+  init(reader: ObjectReader) {
+    readTree = { try reader.tree($0) }
+  }
 
   /// The record files that differ between `old` and `new` (nil: no such tree), in tree
   /// order. `depth` is the number of shard levels above the files.
@@ -79,7 +90,7 @@ struct TreeDiff {
   /// ASCII names of a store; sorted again only when a tree is not).
   private func entries(_ tree: ObjectID?, trees: Bool) throws -> [TreeEntry] {
     guard let tree else { return [] }
-    var result = try repository.tree(tree).filter { $0.isTree == trees }
+    var result = try readTree(tree).filter { $0.isTree == trees }
     var sorted = true
     for index in result.indices.dropFirst()
     where !Self.precedes(result[index - 1].name, result[index].name) {

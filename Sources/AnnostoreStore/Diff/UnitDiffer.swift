@@ -1,11 +1,11 @@
 import AnnostoreGit
 import AnnostoreModel
 
-/// Diffs units on one thread with one repository handle: walks a unit's trees, reads the
+/// Diffs units on one thread with one bulk object reader: walks a unit's trees, reads the
 /// changed files and compares them (or, for `DiffDetail.counts`, reads only what the
 /// counts per tag need).
 struct UnitDiffer {
-  let repository: Repository
+  let reader: ObjectReader
   let names: PropertyNames
   let detail: DiffDetail
   /// Shared path and column strings, so a million values entries do not each carry copies.
@@ -13,8 +13,7 @@ struct UnitDiffer {
 
   /// The record diffs of one unit.
   func diff(_ unit: DiffUnit) throws -> DiffUnitResult {
-    let reader = RevisionReader(repository: repository)
-    let changes = try TreeDiff(repository: repository).changes(
+    let changes = try TreeDiff(reader: reader).changes(
       old: unit.old, new: unit.new, depth: unit.depth)
     var result = DiffUnitResult()
     for change in changes {

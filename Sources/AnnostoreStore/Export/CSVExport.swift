@@ -95,6 +95,7 @@ extension Store {
       dataset, reader: RevisionReader(repository: repository), packs: packs,
       workers: CSVRowProducer.defaultWorkers)
     let producer = try CSVRowProducer(packs: packs, workers: CSVRowProducer.defaultWorkers)
+    PhaseClock.mark("rows listed")
     let format = inputs.format(request)
     let selection = inputs.selection(request)
     var rows = 0
@@ -111,8 +112,10 @@ extension Store {
       (encoder, dropped) = try Self.encoder(
         source, selection: selection, format: format, lenient: lenient
       ) { first.paths.paths { source.propertyNames[$0] != nil } }
+      PhaseClock.mark("first pass")
       try Self.writeHeader(encoder, to: output)
       try producer.encode(first.spool, encoder: encoder) { try output.write($0) }
+      PhaseClock.mark("second pass")
       rows = first.rows
     case .chosen:
       (encoder, dropped) = try Self.encoder(

@@ -73,7 +73,10 @@ private struct WalkedPart: Sendable {
     while true {
       var best = -1
       for part in parts.indices where next[part] < parts[part].order.count {
-        if best < 0 { best = part }
+        if best < 0 {
+          best = part
+          continue
+        }
         let candidate = parts[part].order[next[part]]
         let leader = parts[best].order[next[best]]
         if RecordIDKey.precedes(
