@@ -397,3 +397,35 @@ def test_generated_export(tmp_path, undefined):
     assert got[0] == header and got[1:] == rows
     got = r_cells(target, ",", "", tmp_path)
     assert got[0] == header and got[1:] == [[r_text(cell) for cell in row] for row in rows]
+
+
+def test_rows_follow_id_bytes_for_ids_of_any_length(tmp_path):
+    """Rows come in the byte order of the ids, also for ids that share their first 24 bytes
+    (the part the sort compares as words) and differ only after them, or in length. With
+    hundreds of annotations the ids spread over many shards, so the sorted parts of every
+    worker are merged."""
+    export = json.loads(SAMPLE.read_text())
+    template = export["annotations"][0]
+    values = next(iter(export["annotationPropertyValues"].values()))
+    prefix = "66a1f8e08c1d4e2f7a04b1e0"
+    ids = [prefix, prefix[:-1], prefix + "0", prefix + "00", prefix + "A", prefix + "a", prefix + "_z",
+           prefix + "-"]
+    ids += [f"{prefix}{n:03d}" for n in range(300)] + [f"{n:05d}" for n in range(300)]
+    export["annotations"] = []
+    export["annotationConnections"] = []
+    export["annotationPropertyValues"] = {}
+    for index, record_id in enumerate(ids):
+        annotation = copy.deepcopy(template)
+        annotation["_id"] = record_id
+        annotation["name"] = f"n{index}"
+        export["annotations"].append(annotation)
+        if index % 3:
+            export["annotationPropertyValues"][record_id] = values
+    source = write_json(tmp_path / "long-ids.json", export)
+    store = make_store(tmp_path, [(source, "ids")])
+    target = tmp_path / "ids.csv"
+    annostore("-C", store, "export", "csv", "-o", target)
+    data = Dataset(json.loads(source.read_text()))
+    assert target.read_bytes() == data.csv(data.leaf_paths())
+    lines = target.read_text().splitlines()[1:]
+    assert [line.split(",")[0].strip('"') for line in lines] == sorted(ids, key=str.encode)

@@ -190,3 +190,40 @@ def test_repeated_values_key_is_refused_with_the_reader_message(run, new_store, 
         assert re.search(rf"/annotationPropertyValues/{first} \(line 1, column \d+\)", result.stderr), result.stderr
         validated = run(["validate", bad], ok=3)
         assert validated.stderr.strip() == re.sub(r"\[timing\].*\n", "", result.stderr).strip()
+
+
+def import_(run, store, export):
+    return run(["-C", store, "import", export, "--dataset", DATASET, "--source", "lab", "--json"],
+               env=TIMING)
+
+
+def test_import_writes_and_uses_the_index_of_its_snapshot(run, new_store, exports):
+    """An import leaves the index of its snapshot, and the next import from the same source
+    recognises unchanged records with it: the merge it makes is exactly the one a store
+    without the index makes."""
+    base, edited = exports
+    store = new_store("imported")
+    first = import_(run, store, base)
+    assert not used_index(first)
+    assert len(cache_files(store)) == 4
+    second = import_(run, store, edited)
+    assert used_index(second), second.stderr
+
+    uncached = new_store("imported-uncached")
+    import_(run, uncached, base)
+    for path in cache_files(uncached):
+        path.unlink()
+    plain = import_(run, uncached, edited)
+    assert not used_index(plain)
+    assert json.loads(second.stdout)["changes"] == json.loads(plain.stdout)["changes"]
+    assert dataset_tree(store) == dataset_tree(uncached)
+    snapshot = f"refs/imports/{DATASET}/lab"
+    assert git(store, "rev-parse", f"{snapshot}^{{tree}}") == git(uncached, "rev-parse", f"{snapshot}^{{tree}}")
+    assert git(store, "fsck", "--strict").strip() == ""
+
+
+def test_a_dry_run_import_leaves_no_index(run, new_store, exports):
+    base, _ = exports
+    store = new_store("dry")
+    run(["-C", store, "import", base, "--dataset", DATASET, "--source", "lab", "--dry-run"])
+    assert cache_files(store) == []
