@@ -11,12 +11,14 @@ public struct CSVLineEncoder: Sendable {
   public let format: CSVFormat
   private let cells: CSVCells
   private let undefined: [UInt8]
+  private let lookup: CanonicalValuesLookup?
 
   public init(columns: CSVColumns, format: CSVFormat) {
     self.columns = columns
     self.format = format
     cells = CSVCells(delimiter: format.delimiter.byte)
     undefined = Array(format.undefinedValue.utf8)
+    lookup = CanonicalValuesLookup(paths: columns.propertyPaths)
   }
 
   /// Appends the header line.
@@ -66,6 +68,47 @@ public struct CSVLineEncoder: Sendable {
         appendValue(path.value(in: values), quoted: column.quoted, into: &line)
       }
     }
+  }
+
+  /// The same cells as `appendPropertyCells(values:into:)`, read straight from the
+  /// canonical JSON of a store's values file (no `JSONValue` is built). Returns false,
+  /// having appended nothing, when the bytes need the full parser (an escape in a key or
+  /// in a string cell); the caller then parses them and uses the other form.
+  public func appendPropertyCells(
+    canonicalValues bytes: UnsafeBufferPointer<UInt8>, into line: inout [UInt8]
+  ) -> Bool {
+    guard let lookup, let spans = lookup.find(in: bytes) else { return false }
+    for span in spans {
+      guard let span, bytes[span.lowerBound] == UInt8(ascii: "\"") else { continue }
+      if bytes[span].contains(UInt8(ascii: "\\")) { return false }
+    }
+    for (index, column) in columns.columns.dropFirst(CSVColumns.fixed.count).enumerated() {
+      line.append(cells.delimiter)
+      guard let span = spans[lookup.slotOfColumn[index]] else {
+        cells.append(undefined, quoted: column.quoted, into: &line)
+        continue
+      }
+      let value = UnsafeBufferPointer(rebasing: bytes[span])
+      switch value[0] {
+      case UInt8(ascii: "n"):
+        cells.append(undefined, quoted: column.quoted, into: &line)
+      case UInt8(ascii: "\""):
+        cells.append(value.dropFirst().dropLast(), quoted: column.quoted, into: &line)
+      case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        let number = NumberLiteral.value(value)
+        if column.quoted {
+          var text: [UInt8] = []
+          PythonFloat.appendCell(number, into: &text)
+          CSVCells.appendQuoted(text, into: &line)
+        } else {
+          PythonFloat.appendCell(number, into: &line)
+        }
+      default:
+        // An object, array or boolean: its canonical JSON is the bytes as they are.
+        cells.append(value, quoted: column.quoted, into: &line)
+      }
+    }
+    return true
   }
 
   /// A numeric cell of a fixed column: never holds the delimiter or a quote.

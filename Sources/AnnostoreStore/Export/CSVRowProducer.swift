@@ -124,6 +124,15 @@ final class CSVRowProducer {
         lines.reserveCapacity(range.count * 256)
         for (fixed, values) in records[range] {
           lines.append(contentsOf: bytes[fixed])
+          if let values,
+            bytes.withUnsafeBufferPointer({
+              encoder.appendPropertyCells(
+                canonicalValues: UnsafeBufferPointer(rebasing: $0[values]), into: &lines)
+            })
+          {
+            lines.append(UInt8(ascii: "\n"))
+            continue
+          }
           let parsed: JSONValue?
           if let values {
             do {
