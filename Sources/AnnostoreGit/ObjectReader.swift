@@ -3,10 +3,12 @@
 
 import CDeflate
 
-/// Reads objects in bulk, several times faster than `Repository.blob` for small objects.
+/// Reads objects in bulk, faster than `Repository.blob` for many small objects (about
+/// 4 µs of CPU against 6 µs per 400-byte blob read at random, most of it inflating).
 ///
 /// Each id is looked up in the packs' `.idx` files and, when its entry is a whole object
-/// (the only kind `PackWriter` writes), inflated straight from the pack with libdeflate.
+/// (the only kind `PackWriter` writes), inflated straight from the pack with libdeflate:
+/// no libgit2 object, cache entry or hash per read.
 /// Deltas (packs fetched or repacked by git), loose objects, ids in packs installed after
 /// the `PackSet` was opened, and anything that does not look right in a pack are read
 /// through libgit2 instead, so the answer is always the one libgit2 would give.
