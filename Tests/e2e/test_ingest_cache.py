@@ -29,6 +29,11 @@ def cache_files(store):
     return sorted((store / "annostore-cache").glob(f"{DATASET}.*.idx"))
 
 
+def drop_index(store):
+    for path in cache_files(store):
+        path.unlink()
+
+
 def commit(run, store, export, ok=True):
     return run(["-C", store, "commit", export, "--dataset", DATASET, "-m", "m"], ok=ok, env=TIMING)
 
@@ -76,8 +81,7 @@ def test_recommit_records_the_tree_of_a_fresh_commit(run, new_store, exports, tm
     # The same edit on top of the same base without the index reports the same changes.
     uncached = new_store("uncached")
     commit(run, uncached, base)
-    for path in cache_files(uncached):
-        path.unlink()
+    drop_index(uncached)
     plain = commit(run, uncached, edited)
     assert not used_index(plain)
     assert report(plain) == report(second)
@@ -211,8 +215,7 @@ def test_import_writes_and_uses_the_index_of_its_snapshot(run, new_store, export
 
     uncached = new_store("imported-uncached")
     import_(run, uncached, base)
-    for path in cache_files(uncached):
-        path.unlink()
+    drop_index(uncached)
     plain = import_(run, uncached, edited)
     assert not used_index(plain)
     assert json.loads(second.stdout)["changes"] == json.loads(plain.stdout)["changes"]

@@ -116,12 +116,7 @@ final class ByteChunkReader {
         isAtEndOfFile = true
         return false
       }
-      end += count
-      bytesRead += count
-      if let progress, bytesRead - reportedAt >= Self.progressInterval {
-        reportedAt = bytesRead
-        progress(bytesRead)
-      }
+      took(count)
       return true
     }
   }
@@ -142,14 +137,18 @@ final class ByteChunkReader {
       isAtEndOfFile = true
       return false
     }
-    let count = min(chunkSize, size - end)
+    took(min(chunkSize, size - end))
+    return true
+  }
+
+  /// Counts `count` more bytes as read into the buffer, reporting progress now and then.
+  private func took(_ count: Int) {
     end += count
     bytesRead += count
     if let progress, bytesRead - reportedAt >= Self.progressInterval {
       reportedAt = bytesRead
       progress(bytesRead)
     }
-    return true
   }
 
   /// Doubles the buffer (a single value is larger than it).
