@@ -56,120 +56,34 @@ struct CanonicalValuesLookup: Sendable {
   /// none), or nil when the bytes need the full parser.
   func find(in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>?]? {
     var spans = [Range<Int>?](repeating: nil, count: slotCount)
-    var scanner = Scanner(bytes: bytes)
-    guard scanner.object(node: 0, nodes: nodes, spans: &spans) != nil else { return nil }
+    var skim = JSONSkimmer(bytes: bytes)
+    guard object(&skim, node: 0, spans: &spans) else { return nil }
     return spans
   }
 
-  /// A forward reader over canonical JSON.
-  private struct Scanner {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var at = 0
-
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
-
-    private func peek() -> UInt8? { at < bytes.count ? bytes[at] : nil }
-
-    /// Reads the object at `at`, noting the spans of the columns under `node`. Nil on
-    /// anything unexpected.
-    mutating func object(node: Int, nodes: [Node], spans: inout [Range<Int>?]) -> Void? {
-      guard peek() == UInt8(ascii: "{") else { return nil }
-      at += 1
-      if peek() == UInt8(ascii: "}") {
-        at += 1
-        return ()
+  /// Reads the object at the skimmer's position, noting the spans of the paths under
+  /// `node`; false on anything unexpected (the bytes are canonical: no whitespace).
+  private func object(_ skim: inout JSONSkimmer, node: Int, spans: inout [Range<Int>?]) -> Bool {
+    guard skim.take(UInt8(ascii: "{")) else { return false }
+    if skim.take(UInt8(ascii: "}")) { return true }
+    while true {
+      guard let keyRange = skim.plainKey(), skim.take(UInt8(ascii: ":")) else { return false }
+      let valueStart = skim.index
+      let key = UnsafeBufferPointer(rebasing: skim.bytes[keyRange])
+      var child: Int?
+      for (index, candidate) in nodes[node].keys.enumerated()
+      where candidate.count == key.count && candidate.elementsEqual(key) {
+        child = nodes[node].children[index]
+        break
       }
-      while true {
-        guard peek() == UInt8(ascii: "\"") else { return nil }
-        let keyStart = at + 1
-        guard let keyEnd = plainStringEnd(from: keyStart) else { return nil }
-        at = keyEnd + 1
-        guard peek() == UInt8(ascii: ":") else { return nil }
-        at += 1
-        let valueStart = at
-        let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd])
-        var child: Int?
-        for (index, candidate) in nodes[node].keys.enumerated()
-        where candidate.count == key.count && candidate.elementsEqual(key) {
-          child = nodes[node].children[index]
-          break
-        }
-        if let child, !nodes[child].keys.isEmpty, peek() == UInt8(ascii: "{") {
-          guard object(node: child, nodes: nodes, spans: &spans) != nil else { return nil }
-        } else {
-          guard skipValue() != nil else { return nil }
-        }
-        if let child, let column = nodes[child].column { spans[column] = valueStart..<at }
-        switch peek() {
-        case UInt8(ascii: ","): at += 1
-        case UInt8(ascii: "}"):
-          at += 1
-          return ()
-        default: return nil
-        }
+      if let child, !nodes[child].keys.isEmpty, skim.peek() == UInt8(ascii: "{") {
+        guard object(&skim, node: child, spans: &spans) else { return false }
+      } else {
+        guard skim.skipValue() else { return false }
       }
-    }
-
-    /// The position of the quote ending a string whose content starts at `start`; nil
-    /// when the string holds an escape (or does not end).
-    private func plainStringEnd(from start: Int) -> Int? {
-      var index = start
-      while index < bytes.count {
-        switch bytes[index] {
-        case UInt8(ascii: "\""): return index
-        case UInt8(ascii: "\\"): return nil
-        default: index += 1
-        }
-      }
-      return nil
-    }
-
-    /// Moves past the value at `at`; nil on anything unexpected.
-    private mutating func skipValue() -> Void? {
-      guard let first = peek() else { return nil }
-      switch first {
-      case UInt8(ascii: "\""):
-        at += 1
-        while at < bytes.count {
-          switch bytes[at] {
-          case UInt8(ascii: "\""):
-            at += 1
-            return ()
-          case UInt8(ascii: "\\"): at += 2
-          default: at += 1
-          }
-        }
-        return nil
-      case UInt8(ascii: "{"), UInt8(ascii: "["):
-        var depth = 0
-        while at < bytes.count {
-          switch bytes[at] {
-          case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-          case UInt8(ascii: "}"), UInt8(ascii: "]"):
-            depth -= 1
-            if depth == 0 {
-              at += 1
-              return ()
-            }
-          case UInt8(ascii: "\""):
-            guard skipValue() != nil else { return nil }
-            continue
-          default: break
-          }
-          at += 1
-        }
-        return nil
-      default:
-        // A number or a literal: up to the next structural byte.
-        let start = at
-        while at < bytes.count {
-          switch bytes[at] {
-          case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"): return at > start ? () : nil
-          default: at += 1
-          }
-        }
-        return at > start ? () : nil
-      }
+      if let child, let slot = nodes[child].column { spans[slot] = valueStart..<skim.index }
+      if skim.take(UInt8(ascii: ",")) { continue }
+      return skim.take(UInt8(ascii: "}"))
     }
   }
 }

@@ -22,7 +22,7 @@ enum CSVTreeWalk {
       return WalkedPart.merged([part])
     }
     let shards = try reader.tree(top).filter(\.isTree).map(\.id)
-    let results = WalkSlots(count: workers)
+    let results = ResultSlots<WalkedPart>(count: workers)
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       results.set(
         worker,
@@ -92,23 +92,4 @@ private struct WalkedPart: Sendable {
       next[best] += 1
     }
   }
-}
-
-/// One result slot per worker, each written by its worker only and read after
-/// `concurrentPerform` returns.
-private final class WalkSlots: @unchecked Sendable {
-  typealias Found = Result<WalkedPart, any Error>
-  private let slots: UnsafeMutablePointer<Found?>
-  private let count: Int
-  init(count: Int) {
-    self.count = count
-    slots = .allocate(capacity: count)
-    slots.initialize(repeating: nil, count: count)
-  }
-  deinit {
-    slots.deinitialize(count: count)
-    slots.deallocate()
-  }
-  func set(_ index: Int, _ result: Found) { slots[index] = result }
-  func get(_ index: Int) -> Found? { slots[index] }
 }
