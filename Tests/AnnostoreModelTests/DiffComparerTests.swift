@@ -168,7 +168,7 @@ import Testing
     #expect(names.column(["p3"]) == "p3")
   }
 
-  @Test func summaryAndTagCounts() {
+  @Test func summaryAndTagCounts() throws {
     let dataset = DatasetDiff(
       name: "hela", status: .modified,
       annotations: [
@@ -184,7 +184,7 @@ import Testing
       values: [ValuesDiff(id: "a", change: .added, entries: [])])
     #expect(dataset.summary.annotations == ChangeCounts(added: 1, removed: 1, modified: 1))
     #expect(dataset.summary.values == ChangeCounts(added: 1))
-    let byTag = dataset.annotationsByTag
+    let byTag = try dataset.annotationsByTag()
     #expect(byTag["nucleus"] == ChangeCounts(added: 1, modified: 1))
     #expect(byTag["spot"] == ChangeCounts(modified: 1))
     #expect(byTag[""] == ChangeCounts(removed: 1))

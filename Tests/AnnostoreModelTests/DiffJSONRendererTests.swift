@@ -5,8 +5,8 @@ import Testing
 @Suite struct DiffJSONRendererTests {
   typealias F = DiffFixtures
 
-  @Test func envelopeCarriesFormatVersionAndTotalSummary() {
-    let document = DiffJSONRenderer.document(DiffRendererTests.sample())
+  @Test func envelopeCarriesFormatVersionAndTotalSummary() throws {
+    let document = try DiffJSONRenderer.document(DiffRendererTests.sample())
     #expect(document["format"] == .string("annostore-diff"))
     #expect(document["version"] == .number(1))
     #expect(document["from"] == .string(String(repeating: "1", count: 40)))
@@ -42,9 +42,9 @@ import Testing
 }
 
 @Suite struct StreamedJSONTests {
-  @Test func streamedDiffIsTheCanonicalDocument() {
+  @Test func streamedDiffIsTheCanonicalDocument() throws {
     let diff = DiffRendererTests.sample()
-    let whole = CanonicalJSON.encode(DiffJSONRenderer.document(diff))
+    let whole = CanonicalJSON.encode(try DiffJSONRenderer.document(diff))
     #expect(DiffJSONRenderer.streamed(diff).bytes == whole)
     var chunks: [[UInt8]] = []
     try? DiffJSONRenderer.streamed(diff).write(chunk: 16) { chunks.append($0) }

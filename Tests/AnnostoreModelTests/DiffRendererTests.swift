@@ -55,8 +55,8 @@ import Testing
       to: "2222222222222222222222222222222222222222", datasets: [dataset])
   }
 
-  @Test func textGolden() {
-    let text = DiffTextRenderer.lines(Self.sample()).joined(separator: "\n")
+  @Test func textGolden() throws {
+    let text = try DiffTextRenderer.lines(Self.sample()).joined(separator: "\n")
     #expect(
       text == """
         diff 111111111111..222222222222
@@ -74,8 +74,8 @@ import Testing
         """)
   }
 
-  @Test func statGolden() {
-    let text = DiffStatRenderer.lines(Self.sample()).joined(separator: "\n")
+  @Test func statGolden() throws {
+    let text = try DiffStatRenderer.lines(Self.sample()).joined(separator: "\n")
     #expect(
       text == """
         diff 111111111111..222222222222

@@ -26,7 +26,7 @@ private func sampleStore() throws -> (Store, String) {
     let (store, directory) = try sampleStore()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let diff = try store.diff(DiffRequest())
-    let lines = DiffTextRenderer.lines(diff, header: false)
+    let lines = try DiffTextRenderer.lines(diff, header: false)
     #expect(
       lines == [
         "hela: annotations -1 ~2, connections -1, values ~1",
@@ -39,7 +39,7 @@ private func sampleStore() throws -> (Store, String) {
       ])
     let empty = try store.diff(DiffRequest(from: "HEAD", to: "HEAD"))
     #expect(empty.isEmpty)
-    #expect(DiffTextRenderer.lines(empty, header: false) == ["no differences"])
+    #expect(try DiffTextRenderer.lines(empty, header: false) == ["no differences"])
   }
 
   @Test func countsOnlyDiffHasTheSameCounts() throws {
@@ -49,8 +49,10 @@ private func sampleStore() throws -> (Store, String) {
       let full = try store.diff(request)
       let counts = try store.diff(request, detail: .counts)
       #expect(counts.summary == full.summary)
-      #expect(counts.datasets.map(\.annotationsByTag) == full.datasets.map(\.annotationsByTag))
-      #expect(DiffStatRenderer.lines(counts) == DiffStatRenderer.lines(full))
+      #expect(
+        try counts.datasets.map { try $0.annotationsByTag() }
+          == full.datasets.map { try $0.annotationsByTag() })
+      #expect(try DiffStatRenderer.lines(counts) == DiffStatRenderer.lines(full))
     }
   }
 

@@ -32,7 +32,14 @@ struct ShowCommand: ParsableCommand {
       let diffs = details.diffs
       let document = StreamedJSON.object(
         members.map { ($0.key, StreamedJSON.value($0.value)) }
-          + [("diffs", .array(count: diffs.count) { DiffJSONRenderer.streamed(diffs[$0]) })])
+          + [
+            (
+              "diffs",
+              .elements { each in
+                for diff in diffs { try each(DiffJSONRenderer.streamed(diff)) }
+              }
+            )
+          ])
       try document.write { try output.write($0) }
       try output.write("\n")
       try output.finish()

@@ -28,7 +28,7 @@ enum DiffOutput {
     case .text:
       try DiffTextRenderer.write(diff) { try writeLine($0, to: output) }
     case .stat:
-      for line in DiffStatRenderer.lines(diff) { try writeLine(line, to: output) }
+      for line in try DiffStatRenderer.lines(diff) { try writeLine(line, to: output) }
     }
     try output.finish()
   }
@@ -37,7 +37,7 @@ enum DiffOutput {
   static func writeBody(_ diff: RevisionDiff, format: DiffFormat, to output: OutputFile) throws {
     switch format {
     case .stat:
-      for line in DiffStatRenderer.lines(diff, header: false) { try writeLine(line, to: output) }
+      for line in try DiffStatRenderer.lines(diff, header: false) { try writeLine(line, to: output) }
     case .text, .json:
       try DiffTextRenderer.write(diff, header: false) { try writeLine($0, to: output) }
     }

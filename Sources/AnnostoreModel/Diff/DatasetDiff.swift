@@ -1,4 +1,7 @@
 /// Everything that differs in one dataset between two revisions, each list in id order.
+///
+/// The lists of a diff made by the store work out their records when read (see
+/// `ChangeList`), so a diff of a million records is written out without being held.
 public struct DatasetDiff: Equatable, Sendable {
   /// The dataset's name in the store.
   public var name: String
@@ -6,15 +9,15 @@ public struct DatasetDiff: Equatable, Sendable {
   public var status: ChangeType
   /// Changed fields of the dataset's own record (`dataset.json`).
   public var record: [FieldChange]
-  public var annotations: [AnnotationDiff]
-  public var connections: [RecordDiff]
-  public var properties: [RecordDiff]
-  public var values: [ValuesDiff]
+  public var annotations: ChangeList<AnnotationDiff>
+  public var connections: ChangeList<RecordDiff>
+  public var properties: ChangeList<RecordDiff>
+  public var values: ChangeList<ValuesDiff>
 
   public init(
     name: String, status: ChangeType, record: [FieldChange] = [],
-    annotations: [AnnotationDiff] = [], connections: [RecordDiff] = [],
-    properties: [RecordDiff] = [], values: [ValuesDiff] = []
+    annotations: ChangeList<AnnotationDiff> = [], connections: ChangeList<RecordDiff> = [],
+    properties: ChangeList<RecordDiff> = [], values: ChangeList<ValuesDiff> = []
   ) {
     self.name = name
     self.status = status
@@ -28,10 +31,10 @@ public struct DatasetDiff: Equatable, Sendable {
   /// The counts per kind.
   public var summary: DiffSummary {
     var summary = DiffSummary()
-    for diff in annotations { summary.annotations[diff.change] += 1 }
-    for diff in connections { summary.connections[diff.change] += 1 }
-    for diff in properties { summary.properties[diff.change] += 1 }
-    for diff in values { summary.values[diff.change] += 1 }
+    summary.annotations = annotations.counts
+    summary.connections = connections.counts
+    summary.properties = properties.counts
+    summary.values = values.counts
     return summary
   }
 
@@ -43,10 +46,10 @@ public struct DatasetDiff: Equatable, Sendable {
 
   /// Annotations added, removed and modified per tag: an added annotation counts under the
   /// tags it has, a removed one under those it had, a modified one under both (each tag once).
-  /// Annotations without tags count under the empty string.
-  public var annotationsByTag: [String: ChangeCounts] {
+  /// Annotations without tags count under the empty string. Reads the annotations list.
+  public func annotationsByTag() throws -> [String: ChangeCounts] {
     var result: [String: ChangeCounts] = [:]
-    for diff in annotations {
+    try annotations.forEach { diff in
       let tags = diff.countedTags
       for tag in tags.isEmpty ? [""] : tags {
         result[tag, default: ChangeCounts()][diff.change] += 1

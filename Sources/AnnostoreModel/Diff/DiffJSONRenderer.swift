@@ -6,14 +6,16 @@ public enum DiffJSONRenderer {
   /// The version of the document's layout.
   public static let version = 1
 
-  /// The whole document. The top-level `summary` is the total over the datasets listed.
-  public static func document(_ diff: RevisionDiff) -> JSONValue {
+  /// The whole document as one value (for small diffs: a large one is written with
+  /// `streamed`). The top-level `summary` is the total over the datasets listed.
+  public static func document(_ diff: RevisionDiff) throws -> JSONValue {
     .object([
       JSONMember("format", .string(format)),
       JSONMember("version", .number(Double(version))),
       JSONMember("from", diff.from.map { .string($0) } ?? .null),
       JSONMember("to", .string(diff.to)),
-      JSONMember("datasets", .object(diff.datasets.map { JSONMember($0.name, dataset($0)) })),
+      JSONMember(
+        "datasets", .object(try diff.datasets.map { JSONMember($0.name, try dataset($0)) })),
       JSONMember("summary", summary(diff.summary)),
     ])
   }
@@ -33,8 +35,8 @@ public enum DiffJSONRenderer {
 
   /// One dataset's changes, to be written piece by piece.
   public static func streamed(_ dataset: DatasetDiff) -> StreamedJSON {
-    func list<T>(_ items: [T], _ render: @escaping (T) -> JSONValue) -> StreamedJSON {
-      .array(count: items.count) { .value(render(items[$0])) }
+    func list<T>(_ items: ChangeList<T>, _ render: @escaping (T) -> JSONValue) -> StreamedJSON {
+      .elements { each in try items.forEach { try each(.value(render($0))) } }
     }
     return .object([
       ("status", .value(.string(dataset.status.rawValue))),
@@ -47,16 +49,16 @@ public enum DiffJSONRenderer {
     ])
   }
 
-  /// One dataset's changes.
-  public static func dataset(_ dataset: DatasetDiff) -> JSONValue {
+  /// One dataset's changes as one value.
+  public static func dataset(_ dataset: DatasetDiff) throws -> JSONValue {
     .object([
       JSONMember("status", .string(dataset.status.rawValue)),
       JSONMember("summary", summary(dataset.summary)),
       JSONMember("dataset", .array(dataset.record.map(field))),
-      JSONMember("annotations", .array(dataset.annotations.map(annotation))),
-      JSONMember("connections", .array(dataset.connections.map(record))),
-      JSONMember("properties", .array(dataset.properties.map(record))),
-      JSONMember("values", .array(dataset.values.map(values))),
+      JSONMember("annotations", .array(try dataset.annotations.elements().map(annotation))),
+      JSONMember("connections", .array(try dataset.connections.elements().map(record))),
+      JSONMember("properties", .array(try dataset.properties.elements().map(record))),
+      JSONMember("values", .array(try dataset.values.elements().map(values))),
     ])
   }
 

@@ -5,7 +5,7 @@ public enum DiffStatRenderer {
   public static let untagged = "(no tags)"
 
   /// The whole table as lines.
-  public static func lines(_ diff: RevisionDiff, header: Bool = true) -> [String] {
+  public static func lines(_ diff: RevisionDiff, header: Bool = true) throws -> [String] {
     var lines: [String] = []
     if header {
       let from = DiffTextRenderer.shortCommit(diff.from) ?? "(empty)"
@@ -16,17 +16,15 @@ public enum DiffStatRenderer {
       lines.append("no differences")
       return lines
     }
+    var byTag: [String: ChangeCounts] = [:]
     for (index, dataset) in changed.enumerated() {
       if index > 0 { lines.append("") }
+      let datasetByTag = try dataset.annotationsByTag()
       lines += table(
-        title: DiffTextRenderer.title(dataset),
-        summary: dataset.summary, byTag: dataset.annotationsByTag)
+        title: DiffTextRenderer.title(dataset), summary: dataset.summary, byTag: datasetByTag)
+      byTag.merge(datasetByTag) { $0 + $1 }
     }
     if changed.count > 1 {
-      var byTag: [String: ChangeCounts] = [:]
-      for dataset in changed {
-        byTag.merge(dataset.annotationsByTag) { $0 + $1 }
-      }
       lines.append("")
       lines += table(title: "total", summary: diff.summary, byTag: byTag)
     }

@@ -2,9 +2,9 @@
 /// line and one line per changed record (`+` added, `-` removed, `~` modified).
 public enum DiffTextRenderer {
   /// The whole diff as lines. `header` adds the `diff A..B` line (left out by `show`).
-  public static func lines(_ diff: RevisionDiff, header: Bool = true) -> [String] {
+  public static func lines(_ diff: RevisionDiff, header: Bool = true) throws -> [String] {
     var lines: [String] = []
-    write(diff, header: header) { lines.append($0) }
+    try write(diff, header: header) { lines.append($0) }
     return lines
   }
 
@@ -12,7 +12,7 @@ public enum DiffTextRenderer {
   /// never held as text all at once.
   public static func write(
     _ diff: RevisionDiff, header: Bool = true, emit: (String) throws -> Void
-  ) rethrows {
+  ) throws {
     if header {
       try emit("diff \(shortCommit(diff.from) ?? "(empty)")..\(shortCommit(diff.to) ?? "")")
     }
@@ -28,20 +28,20 @@ public enum DiffTextRenderer {
   }
 
   /// One dataset as lines.
-  public static func lines(_ dataset: DatasetDiff) -> [String] {
+  public static func lines(_ dataset: DatasetDiff) throws -> [String] {
     var lines: [String] = []
-    write(dataset) { lines.append($0) }
+    try write(dataset) { lines.append($0) }
     return lines
   }
 
   /// One dataset: its summary line, then a line per changed record.
-  public static func write(_ dataset: DatasetDiff, emit: (String) throws -> Void) rethrows {
+  public static func write(_ dataset: DatasetDiff, emit: (String) throws -> Void) throws {
     try emit(summaryLine(dataset))
     for change in dataset.record { try emit("~ dataset.json: " + fieldText(change)) }
-    for diff in dataset.annotations { try emit(annotationLine(diff)) }
-    for diff in dataset.connections { try emit(connectionLine(diff)) }
-    for diff in dataset.properties { try emit(propertyLine(diff)) }
-    for diff in dataset.values { try emit(valuesLine(diff)) }
+    try dataset.annotations.forEach { try emit(annotationLine($0)) }
+    try dataset.connections.forEach { try emit(connectionLine($0)) }
+    try dataset.properties.forEach { try emit(propertyLine($0)) }
+    try dataset.values.forEach { try emit(valuesLine($0)) }
   }
 
   /// `hela: annotations +3 -1 ~2, values ~5` (kinds without changes are left out).

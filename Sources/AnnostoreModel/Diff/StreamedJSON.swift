@@ -6,8 +6,9 @@ public indirect enum StreamedJSON {
   case value(JSONValue)
   /// An object; members are written in canonical key order whatever their order here.
   case object([(key: String, value: StreamedJSON)])
-  /// An array of `count` elements, each made when it is written.
-  case array(count: Int, element: (Int) -> StreamedJSON)
+  /// An array whose elements are made while it is written: the closure hands each element,
+  /// in order, to the function it is given, which writes it before the next is made.
+  case elements((_ each: (StreamedJSON) throws -> Void) throws -> Void)
 
   /// Writes the canonical bytes of the document, handing them to `flush` in chunks of
   /// about `chunk` bytes.
@@ -41,11 +42,13 @@ public indirect enum StreamedJSON {
         try member.value.write(into: &buffer, chunk: chunk, flush: flush)
       }
       buffer.append(UInt8(ascii: "}"))
-    case .array(let count, let element):
+    case .elements(let produce):
       buffer.append(UInt8(ascii: "["))
-      for index in 0..<count {
-        if index > 0 { buffer.append(UInt8(ascii: ",")) }
-        try element(index).write(into: &buffer, chunk: chunk, flush: flush)
+      var first = true
+      try produce { element in
+        if !first { buffer.append(UInt8(ascii: ",")) }
+        first = false
+        try element.write(into: &buffer, chunk: chunk, flush: flush)
         if buffer.count >= chunk {
           try flush(buffer)
           buffer.removeAll(keepingCapacity: true)

@@ -2,7 +2,7 @@ import AnnostoreGit
 import AnnostoreModel
 
 /// Compares one dataset between two revisions: the tree walk finds the changed files, then
-/// only those are read and compared field by field.
+/// only those are read and compared field by field, when the diff's lists are read.
 struct DatasetDiffer {
   let reader: RevisionReader
   var repository: Repository { reader.repository }
@@ -26,11 +26,18 @@ struct DatasetDiffer {
     let names =
       detail == .full && units.contains { $0.kind == .values }
       ? try propertyNames(old: old, new: new) : PropertyNames()
-    let found = try ParallelDiff(repository: repository, names: names, detail: detail).run(units)
-    result.annotations = found.annotations
-    result.connections = found.connections
-    result.properties = found.properties
-    result.values = found.values
+    let packs: PackSet
+    do {
+      packs = try PackSet(repository: repository)
+    } catch let error as GitError {
+      throw AnnostoreError.git(error, doing: "opening the store for reading")
+    }
+    let changed = try ChangedRecordListing(packs: packs).run(units)
+    let pages = RecordDiffPages(packs: packs, names: names, detail: detail)
+    result.annotations = pages.annotations(changed[.annotations] ?? [])
+    result.connections = pages.records(changed[.connections] ?? [], kind: .connections)
+    result.properties = pages.records(changed[.properties] ?? [], kind: .properties)
+    result.values = pages.values(changed[.values] ?? [])
     return result
   }
 

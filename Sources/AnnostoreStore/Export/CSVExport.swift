@@ -61,8 +61,8 @@ extension Store {
     let packs = try PackSet(repository: repository)
     let source = try CSVDatasetSource(
       dataset, reader: RevisionReader(repository: repository), packs: packs,
-      workers: CSVRowProducer.defaultWorkers)
-    let producer = try CSVRowProducer(packs: packs, workers: CSVRowProducer.defaultWorkers)
+      workers: SlicedWork.defaultWorkers)
+    let producer = try CSVRowProducer(packs: packs)
     let (encoder, dropped) = try Self.encoder(
       source, selection: inputs.selection(request), format: inputs.format(request)
     ) { try producer.leafPaths(source.rows).paths { source.propertyNames[$0] != nil } }
@@ -93,8 +93,8 @@ extension Store {
     let packs = try PackSet(repository: repository)
     let source = try CSVDatasetSource(
       dataset, reader: RevisionReader(repository: repository), packs: packs,
-      workers: CSVRowProducer.defaultWorkers)
-    let producer = try CSVRowProducer(packs: packs, workers: CSVRowProducer.defaultWorkers)
+      workers: SlicedWork.defaultWorkers)
+    let producer = try CSVRowProducer(packs: packs)
     PhaseClock.mark("rows listed")
     let format = inputs.format(request)
     let selection = inputs.selection(request)

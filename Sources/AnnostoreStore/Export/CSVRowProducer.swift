@@ -3,32 +3,15 @@ import AnnostoreModel
 import Dispatch
 import Foundation
 
-/// Reads, parses and encodes CSV rows on every core. Reading a blob (pack index lookup and
-/// inflate) and parsing it is most of an export's work, and rows are independent, so rows
-/// go in batches: each worker makes the lines of one contiguous slice of the batch with
-/// its own bulk object reader, and the slices are handed on in order. Memory stays bounded
-/// by the batch size, whatever the dataset's size.
+/// Reads, parses and encodes CSV rows on every core (see `SlicedWork`): memory stays
+/// bounded by the batch size, whatever the dataset's size.
 final class CSVRowProducer {
-  /// Rows per worker and batch.
-  static let sliceSize = 2048
-
-  private let pool: ReaderPool
+  private let work: SlicedWork
 
   /// A producer reading `packs` with `workers` threads (at least one).
-  init(packs: PackSet, workers: Int) throws {
-    var readers: [ObjectReader] = []
-    for _ in 0..<max(1, workers) {
-      do {
-        readers.append(try ObjectReader(packs: packs))
-      } catch let error as GitError {
-        throw AnnostoreError.git(error, doing: "opening the store for reading")
-      }
-    }
-    pool = ReaderPool(readers)
+  init(packs: PackSet, workers: Int = SlicedWork.defaultWorkers) throws {
+    work = try SlicedWork(packs: packs, workers: workers)
   }
-
-  /// How many threads to use: the cores there are, at most 8.
-  static var defaultWorkers: Int { min(8, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
 
   /// Encodes the rows that pass `filter`, in order, and hands each batch's bytes and row
   /// count to `emit`.
@@ -153,36 +136,11 @@ final class CSVRowProducer {
     }
   }
 
-  /// Runs `work` over consecutive slices of `0..<count` on the workers, and `merge` on the
-  /// results in slice order, one batch at a time.
   private func forEachSlice<Output: Sendable>(
-    count: Int, work: @Sendable (Range<Int>, ObjectReader) throws -> Output,
+    count: Int, work body: @Sendable (Range<Int>, ObjectReader) throws -> Output,
     merge: (Output) throws -> Void
   ) throws {
-    let workers = pool.count
-    let batch = Self.sliceSize * workers
-    var start = 0
-    while start < count {
-      let end = min(count, start + batch)
-      let results = ResultSlots<Output>(count: workers)
-      let pool = self.pool
-      let first = start
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        let lower = min(end, first + worker * Self.sliceSize)
-        let upper = min(end, lower + Self.sliceSize)
-        guard lower < upper else { return }
-        results.set(
-          worker,
-          Result {
-            try work(lower..<upper, pool.reader(worker))
-          })
-      }
-      for worker in 0..<workers {
-        guard let result = results.get(worker) else { continue }
-        try merge(try result.get())
-      }
-      start = end
-    }
+    try work.forEachSlice(count: count, work: body, merge: merge)
   }
 }
 
@@ -205,14 +163,4 @@ private struct SpoolPart: @unchecked Sendable {
 private struct CollectorBox: @unchecked Sendable {
   let collector: LeafPathCollector
   init(_ collector: LeafPathCollector) { self.collector = collector }
-}
-
-/// One bulk reader per worker. `concurrentPerform` runs each worker index on one thread at
-/// a time, and worker `i` only ever uses reader `i`, so no reader is shared between
-/// threads (`ObjectReader` has one owner at a time; its libgit2 fallback handle too).
-private final class ReaderPool: @unchecked Sendable {
-  private let readers: [ObjectReader]
-  init(_ readers: [ObjectReader]) { self.readers = readers }
-  var count: Int { readers.count }
-  func reader(_ worker: Int) -> ObjectReader { readers[worker] }
 }
