@@ -194,6 +194,38 @@ def test_summary_matches_the_edits(tmp_path, base_export, seed, fraction):
     assert set(summary["connectionsRemoved"]) == set(expected["connections"]["removed"])
 
 
+def test_a_diff_of_many_pages_lists_every_record_once_in_id_order(tmp_path):
+    """A diff is worked out a few thousand records at a time while it is written: with
+    9,000 annotations (several pages on any number of cores), every changed record is
+    listed once, each kind in id order, in JSON and in text, and the first commit's diff
+    (everything added) is complete too."""
+    base = generate(tmp_path / "base.json", seed=31, annotations=9000)
+    edit, _ = mutate(base, tmp_path / "edit.json", 0.8, seed=32)
+    store = new_store(tmp_path)
+    commit(store, base, "hela", "base")
+    commit(store, edit, "hela", "edit")
+    expected = expected_changes(base, edit)
+
+    document = annostore_json("diff", "--format", "json", store=store)
+    dataset = document["datasets"]["hela"]
+    assert ids_in(dataset) == expected
+    for kind in KINDS:
+        ids = [entry["id"] for entry in dataset[kind]]
+        assert ids == sorted(ids) and len(set(ids)) == len(ids), kind
+    assert dataset["summary"] == counts(expected)
+
+    text = annostore("diff", store=store).stdout.splitlines()
+    listed = [line.split()[2].rstrip(":") for line in text if line[:2] in ("+ ", "- ", "~ ") and line.split()[1] == "annotation"]
+    assert listed == [entry["id"] for entry in dataset["annotations"]]
+
+    first = annostore_json("show", "HEAD~1", "--format", "json", store=store)
+    added = first["diffs"][0]["datasets"]["hela"]
+    everything = contents(base)
+    for kind in KINDS:
+        assert [entry["id"] for entry in added[kind]] == sorted(everything[kind]), kind
+        assert all(entry["change"] == "added" for entry in added[kind])
+
+
 def test_modified_annotations_say_what_changed(edited):
     document = annostore_json("diff", "HEAD~1", "HEAD", "--format", "json", store=edited["store"])
     annotations = {entry["id"]: entry for entry in document["datasets"]["hela"]["annotations"]}

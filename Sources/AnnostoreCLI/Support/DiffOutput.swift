@@ -37,7 +37,9 @@ enum DiffOutput {
   static func writeBody(_ diff: RevisionDiff, format: DiffFormat, to output: OutputFile) throws {
     switch format {
     case .stat:
-      for line in try DiffStatRenderer.lines(diff, header: false) { try writeLine(line, to: output) }
+      for line in try DiffStatRenderer.lines(diff, header: false) {
+        try writeLine(line, to: output)
+      }
     case .text, .json:
       try DiffTextRenderer.write(diff, header: false) { try writeLine($0, to: output) }
     }

@@ -47,18 +47,18 @@ public struct ChangeList<Element: RecordChangeItem>: Sendable {
   public var isEmpty: Bool { counts.total == 0 }
 
   /// Calls `body` with each element in order, producing them as it goes.
-  public func forEach(_ body: (Element) throws -> Void) throws {
+  public func forEachChange(_ body: (Element) throws -> Void) throws {
     try produce { page in
       for element in page { try body(element) }
     }
   }
 
   /// Every element at once (for small diffs and tests: a store-made list of a large diff
-  /// is meant to be read with `forEach`).
+  /// is meant to be read with `forEachChange`).
   public func elements() throws -> [Element] {
     var result: [Element] = []
     result.reserveCapacity(count)
-    try forEach { result.append($0) }
+    try forEachChange { result.append($0) }
     return result
   }
 }

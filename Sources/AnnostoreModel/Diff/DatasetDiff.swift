@@ -49,7 +49,7 @@ public struct DatasetDiff: Equatable, Sendable {
   /// Annotations without tags count under the empty string. Reads the annotations list.
   public func annotationsByTag() throws -> [String: ChangeCounts] {
     var result: [String: ChangeCounts] = [:]
-    try annotations.forEach { diff in
+    try annotations.forEachChange { diff in
       let tags = diff.countedTags
       for tag in tags.isEmpty ? [""] : tags {
         result[tag, default: ChangeCounts()][diff.change] += 1

@@ -36,7 +36,7 @@ public enum DiffJSONRenderer {
   /// One dataset's changes, to be written piece by piece.
   public static func streamed(_ dataset: DatasetDiff) -> StreamedJSON {
     func list<T>(_ items: ChangeList<T>, _ render: @escaping (T) -> JSONValue) -> StreamedJSON {
-      .elements { each in try items.forEach { try each(.value(render($0))) } }
+      .elements { each in try items.forEachChange { try each(.value(render($0))) } }
     }
     return .object([
       ("status", .value(.string(dataset.status.rawValue))),

@@ -38,10 +38,10 @@ public enum DiffTextRenderer {
   public static func write(_ dataset: DatasetDiff, emit: (String) throws -> Void) throws {
     try emit(summaryLine(dataset))
     for change in dataset.record { try emit("~ dataset.json: " + fieldText(change)) }
-    try dataset.annotations.forEach { try emit(annotationLine($0)) }
-    try dataset.connections.forEach { try emit(connectionLine($0)) }
-    try dataset.properties.forEach { try emit(propertyLine($0)) }
-    try dataset.values.forEach { try emit(valuesLine($0)) }
+    try dataset.annotations.forEachChange { try emit(annotationLine($0)) }
+    try dataset.connections.forEachChange { try emit(connectionLine($0)) }
+    try dataset.properties.forEachChange { try emit(propertyLine($0)) }
+    try dataset.values.forEachChange { try emit(valuesLine($0)) }
   }
 
   /// `hela: annotations +3 -1 ~2, values ~5` (kinds without changes are left out).
