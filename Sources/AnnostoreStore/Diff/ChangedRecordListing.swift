@@ -43,9 +43,21 @@ struct ChangedRecordListing {
       }
       parts = try board.results()
     }
+    // Each kind's list is reserved at its final size and each part released once copied,
+    // so the records are held about once, not twice, on the way.
+    var sizes: [RecordKind: Int] = [:]
+    for (unit, part) in zip(units, parts) { sizes[unit.kind, default: 0] += part.count }
     var result: [RecordKind: [ChangedRecord]] = [:]
-    for (unit, part) in zip(units, parts) { result[unit.kind, default: []] += part }
-    for kind in result.keys { result[kind]!.sort { $0.id < $1.id } }
+    for (kind, size) in sizes {
+      var records: [ChangedRecord] = []
+      records.reserveCapacity(size)
+      for index in units.indices where units[index].kind == kind {
+        records += parts[index]
+        parts[index] = []
+      }
+      records.sort(by: ChangedRecord.precedes)
+      result[kind] = records
+    }
     return result
   }
 

@@ -17,6 +17,15 @@ struct RecordIDKey: Comparable, Sendable {
     )
   }
 
+  /// The id the key was made from, when that id has at most 24 bytes (a longer one's key
+  /// holds only its first 24).
+  var shortID: String {
+    var bytes = (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian)
+    return withUnsafeBytes(of: &bytes) { raw in
+      String(decoding: raw.prefix(raw.firstIndex(of: 0) ?? raw.count), as: UTF8.self)
+    }
+  }
+
   static func == (a: RecordIDKey, b: RecordIDKey) -> Bool { a.words == b.words }
   static func < (a: RecordIDKey, b: RecordIDKey) -> Bool { a.words < b.words }
 
