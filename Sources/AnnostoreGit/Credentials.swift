@@ -72,19 +72,42 @@ extension RemoteSession {
     }
     if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0 {
       httpAttempts += 1
-      guard let token = access.httpToken else {
-        return refuse(
-          "authentication failed: \(host) asks for a user and token, and none is set "
-            + "(ANNOSTORE_HTTP_USER, ANNOSTORE_HTTP_TOKEN)")
-      }
-      let user = access.httpUser ?? usernameFromURL ?? url.user ?? "annostore"
+      let user = access.httpUser ?? usernameFromURL ?? url.user
       guard httpAttempts == 1 else {
-        return refuse("authentication failed: \(host) refused the token for user \(user)")
+        let from = httpLoginFromHelper ? "the login from the git credential helper" : "the token"
+        return refuse(
+          "authentication failed: \(host) refused \(from) for user \(httpUser ?? "annostore")")
       }
-      offeredCredential = true
-      return git_credential_userpass_plaintext_new(out, user, token)
+      if let token = access.httpToken {
+        httpUser = user ?? "annostore"
+        offeredCredential = true
+        return git_credential_userpass_plaintext_new(out, httpUser, token)
+      }
+      if let login = helperLogin(user: user) {
+        httpUser = login.user ?? user ?? "annostore"
+        httpLoginFromHelper = true
+        offeredCredential = true
+        return git_credential_userpass_plaintext_new(out, httpUser, login.password)
+      }
+      return refuse(
+        "authentication failed: \(host) asks for a user and token, and none is set "
+          + "(ANNOSTORE_HTTP_USER, ANNOSTORE_HTTP_TOKEN) nor known to a git credential helper")
     }
     return refuse("authentication failed: \(host) asks for a kind of login annostore cannot give")
+  }
+
+  /// The first login a configured git credential helper gives for this URL.
+  private func helperLogin(user: String?) -> (user: String?, password: String)? {
+    guard url.transport == .http || url.transport == .https, let host = url.host else {
+      return nil
+    }
+    let hostField = host + (url.port.map { ":\($0)" } ?? "")
+    for helper in CredentialHelper.helpers(for: url.text, in: access.credentialConfig) {
+      let answer = helper.ask(scheme: url.transport.rawValue, host: hostField, user: user)
+      if let password = answer.password { return (answer.user ?? user, password) }
+      if answer.quit { break }
+    }
+    return nil
   }
 
   /// Records an authentication refusal and returns the code that stops libgit2.

@@ -23,6 +23,9 @@ final class RemoteSession {
   /// ssh key sources tried so far, and the HTTP user/token attempts.
   var sshAttempts = 0
   var httpAttempts = 0
+  /// The HTTP user offered, and whether its password came from a git credential helper.
+  var httpUser: String?
+  var httpLoginFromHelper = false
   /// References a push asked for that the remote refused, with its reason.
   var rejections: [(reference: String, reason: String)] = []
   /// Local references a fetch moved (remote-tracking branches, tags).

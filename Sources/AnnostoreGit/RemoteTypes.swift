@@ -27,9 +27,13 @@ public struct RemoteAccess: Sendable {
   public var sshUser: String?
   /// User for HTTP(S) remotes (default: the URL's user, else `annostore`).
   public var httpUser: String?
-  /// Token (or password) for HTTP(S) remotes; without one, a server asking for a login
-  /// is refused.
+  /// Token (or password) for HTTP(S) remotes; without one, the git credential helpers
+  /// `credentialConfig` names are asked, and without an answer a server asking for a
+  /// login is refused.
   public var httpToken: String?
+  /// The `credential.helper` and `credential.<url>.helper` entries of git's configuration,
+  /// in order (see `CredentialHelper`).
+  public var credentialConfig: [ConfigEntry]
   /// known_hosts files consulted besides `$HOME/.ssh/known_hosts`.
   public var knownHostsFiles: [String]
   /// Trust an ssh host key that no known_hosts file lists (never one that contradicts
@@ -42,9 +46,10 @@ public struct RemoteAccess: Sendable {
   /// login, and only `$HOME/.ssh/known_hosts`.
   public init(
     sshKeyPath: String? = nil, sshUser: String? = nil, httpUser: String? = nil,
-    httpToken: String? = nil, knownHostsFiles: [String] = [], acceptNewHostKey: Bool = false,
-    newHostKeyFile: String? = nil
+    httpToken: String? = nil, credentialConfig: [ConfigEntry] = [],
+    knownHostsFiles: [String] = [], acceptNewHostKey: Bool = false, newHostKeyFile: String? = nil
   ) {
+    self.credentialConfig = credentialConfig
     self.sshKeyPath = sshKeyPath
     self.sshUser = sshUser
     self.httpUser = httpUser

@@ -355,6 +355,45 @@ def test_http_wrong_or_missing_token(run, servers, tmp_path):
     assert TOKEN not in refused.stderr and TOKEN not in (a / "config").read_text()
 
 
+def test_http_login_from_a_git_credential_helper(run, servers, tmp_path):
+    """Without ANNOSTORE_HTTP_TOKEN, the login comes from the git credential helper of the
+    user's git configuration (here git's own `store` helper): clone, push and pull work;
+    a helper whose login the server refuses is an authentication failure that names the
+    helper, shows no secret, and changes nothing."""
+    hub = servers("http")
+    remote, a = published_store(run, hub, tmp_path, "helped")
+    home = tmp_path / "home"
+    home.mkdir()
+    logins = tmp_path / "logins"
+    server = hub.server.url("")[: -len("/")]
+    logins.write_text(server.replace("://", f"://{USER}:{TOKEN}@") + "\n")
+    (home / ".gitconfig").write_text(f"[credential]\n\thelper = store --file={logins}\n")
+    env = {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
+
+    b = tmp_path / "b"
+    run(["clone", remote.url, b], env=env)
+    assert head(b) == head(a)
+    run(["-C", b, "commit", write_edit(tmp_path / "e.json", lambda d: d["annotations"].pop()),
+         "--dataset", DATASET, "-m", "one fewer"])
+    run(["-C", b, "push"], env=env)
+    assert git(remote.bare, "rev-parse", "main").strip() == head(b)
+    run(["-C", a, "pull"], env=env)
+    assert head(a) == head(b)
+    assert TOKEN not in (b / "config").read_text()
+
+    logins.write_text(server.replace("://", f"://{USER}:not-the-token@") + "\n")
+    run(["-C", b, "commit", write_edit(tmp_path / "f.json", lambda d: d["annotations"].pop()),
+         "--dataset", DATASET, "-m", "another one fewer"])
+    before_b, before_remote = repo_state(b), repo_state(remote.bare)
+    refused = run(["-C", b, "push"], ok=REMOTE_FAILURE, env=env)
+    assert_refused(refused, "authentication failed", "credential helper")
+    assert "not-the-token" not in refused.stdout + refused.stderr
+    assert repo_state(b) == before_b and repo_state(remote.bare) == before_remote
+    # The environment's token, when set, is used before any helper.
+    run(["-C", b, "push"], env={**env, **HTTP_ENV})
+    assert git(remote.bare, "rev-parse", "main").strip() == head(b)
+
+
 def test_ssh_host_keys(run, servers, tmp_path):
     hub = servers("ssh")
     remote, a = published_store(run, hub, tmp_path, "hostkeys")

@@ -33,8 +33,13 @@ public struct SyncOptions {
   public static let sshKeyConfig = "annostore.sshKey"
   public static let knownHostsConfig = "annostore.knownHosts"
 
+  /// Config entries naming git credential helpers (`credential.helper`,
+  /// `credential.<url>.helper`).
+  public static let credentialHelperPattern = "^credential\\..*helper$"
+
   /// The git layer's access settings: these options, else the repository's config (if
-  /// any), plus HTTP credentials from the environment.
+  /// any), plus HTTP credentials from the environment and the git credential helpers
+  /// configured for git (the user's files, then the repository's own).
   func access(config repository: Repository?) throws -> RemoteAccess {
     let environment = ProcessInfo.processInfo.environment
     let sshKey = try sshKey ?? repository?.configString(Self.sshKeyConfig)
@@ -44,6 +49,8 @@ public struct SyncOptions {
       sshKeyPath: sshKey.map(Self.expandingTilde), sshUser: nil,
       httpUser: environment[Self.httpUserVariable].flatMap { $0.isEmpty ? nil : $0 },
       httpToken: environment[Self.httpTokenVariable].flatMap { $0.isEmpty ? nil : $0 },
+      credentialConfig: try repository?.configEntries(matching: Self.credentialHelperPattern)
+        ?? Repository.userConfigEntries(matching: Self.credentialHelperPattern),
       knownHostsFiles: knownHostsFile.map { [$0] } ?? [], acceptNewHostKey: acceptNewHostKey,
       newHostKeyFile: knownHostsFile)
   }
