@@ -118,6 +118,18 @@ final class RemoteSession {
   /// from a write, not a SIGPIPE that kills the process halfway: the signal is ignored for
   /// the duration of the call.
   func run(_ body: () -> Int32) -> Int32 {
+    if let file = access.certificateAuthorities {
+      // A process-wide setting of libgit2; a command talks to one remote at a time.
+      let code = annostore_git_set_ssl_cert_locations(file, nil)
+      if code < 0 {
+        let reason = GitError.libgit2(call: "git_libgit2_opts", code: code).message
+        failure = GitError(
+          call: "git_libgit2_opts(SET_SSL_CERT_LOCATIONS)",
+          message: "cannot use the certificate authorities in \(file): \(reason)",
+          kind: .certificate)
+        return code
+      }
+    }
     let previous = signal(SIGPIPE, SIG_IGN)
     defer { signal(SIGPIPE, previous) }
     return withExtendedLifetime(self) { body() }

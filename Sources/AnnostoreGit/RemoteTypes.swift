@@ -34,6 +34,9 @@ public struct RemoteAccess: Sendable {
   /// The `credential.helper` and `credential.<url>.helper` entries of git's configuration,
   /// in order (see `CredentialHelper`).
   public var credentialConfig: [ConfigEntry]
+  /// A file of certificate authorities (PEM) trusted for HTTPS instead of the system's
+  /// (`/etc/ssl/certs`), for servers whose certificates a lab's own authority signs.
+  public var certificateAuthorities: String?
   /// known_hosts files consulted besides `$HOME/.ssh/known_hosts`.
   public var knownHostsFiles: [String]
   /// Trust an ssh host key that no known_hosts file lists (never one that contradicts
@@ -47,8 +50,10 @@ public struct RemoteAccess: Sendable {
   public init(
     sshKeyPath: String? = nil, sshUser: String? = nil, httpUser: String? = nil,
     httpToken: String? = nil, credentialConfig: [ConfigEntry] = [],
-    knownHostsFiles: [String] = [], acceptNewHostKey: Bool = false, newHostKeyFile: String? = nil
+    certificateAuthorities: String? = nil, knownHostsFiles: [String] = [],
+    acceptNewHostKey: Bool = false, newHostKeyFile: String? = nil
   ) {
+    self.certificateAuthorities = certificateAuthorities
     self.credentialConfig = credentialConfig
     self.sshKeyPath = sshKeyPath
     self.sshUser = sshUser

@@ -139,7 +139,7 @@ class SmartHTTP(Server):
         self.root = Path(root)
         self.user, self.token = user, token
         self.tls = tls
-        if tls:  # a self-signed certificate no client trusts
+        if tls:  # a self-signed certificate no client trusts unless told to (GIT_SSL_CAINFO)
             self.cert, self.key = self.workdir / "cert.pem", self.workdir / "key.pem"
             subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
                             "/CN=127.0.0.1", "-keyout", str(self.key), "-out", str(self.cert)],

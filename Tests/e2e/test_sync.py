@@ -444,6 +444,35 @@ def test_ssh_key_the_server_does_not_accept(run, servers, tmp_path):
     assert (repo_state(a), repo_state(remote.bare)) == before
 
 
+def test_https_with_a_trusted_certificate(run, sample_store, copy_store, tmp_path):
+    """Over HTTPS with a certificate signed by an authority the user names (GIT_SSL_CAINFO,
+    or git's `http.sslCAInfo` in the store's config), push, clone and pull work like over
+    HTTP, with Basic auth; a file of authorities that cannot be read is a clear refusal."""
+    root = tmp_path / "served"
+    bare = bare_repository(root / "lab.git")
+    a = copy_store(sample_store)
+    with SmartHTTP(tmp_path / "server", root, USER, TOKEN, tls=True) as server:
+        env = {**HTTP_ENV, "GIT_SSL_CAINFO": str(server.cert)}
+        run(["-C", a, "remote", "add", "origin", server.url("lab.git")])
+        run(["-C", a, "push"], env=env)
+        assert git(bare, "rev-parse", "main").strip() == head(a)
+        git(bare, "fsck", "--strict", "--no-dangling")
+        b = tmp_path / "b"
+        run(["clone", server.url("lab.git"), b], env=env)
+        run(["-C", b, "commit", write_edit(tmp_path / "e.json", lambda d: d["annotations"].pop()),
+             "--dataset", DATASET, "-m", "one fewer"])
+        git(b, "config", "http.sslCAInfo", str(server.cert))
+        run(["-C", b, "push"], env=HTTP_ENV)
+        run(["-C", a, "pull"], env=env)
+        assert head(a) == head(b) == git(bare, "rev-parse", "main").strip()
+        assert export(run, a) == export(run, b)
+        before = repo_state(a)
+        missing = run(["-C", a, "fetch"], ok=REMOTE_FAILURE,
+                      env={**HTTP_ENV, "GIT_SSL_CAINFO": str(tmp_path / "no-such-ca.pem")})
+        assert_refused(missing, "no-such-ca.pem")
+        assert repo_state(a) == before
+
+
 def test_https_certificate_nobody_trusts(run, sample_store, copy_store, tmp_path):
     root = tmp_path / "served"
     bare = bare_repository(root / "lab.git")

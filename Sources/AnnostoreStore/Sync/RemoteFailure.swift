@@ -36,7 +36,8 @@ enum RemoteFailure {
         .remote, "\(doing) \(url.redacted): \(error.message)",
         hint: "The server's certificate is not signed by an authority this machine trusts, or "
           + "names another host. Install the authority's certificate in the system's store "
-          + "(/etc/ssl/certs), or reach the server over ssh. \(unchanged)")
+          + "(/etc/ssl/certs), name a file of trusted authorities with GIT_SSL_CAINFO or "
+          + "`git config http.sslCAInfo FILE`, or reach the server over ssh. \(unchanged)")
     case .nonFastForward:
       let name = remote ?? "the remote"
       return AnnostoreError(

@@ -33,24 +33,36 @@ public struct SyncOptions {
   public static let sshKeyConfig = "annostore.sshKey"
   public static let knownHostsConfig = "annostore.knownHosts"
 
+  /// The environment variable and config key naming a file of certificate authorities
+  /// trusted for HTTPS (git's own names).
+  public static let certificateAuthoritiesVariable = "GIT_SSL_CAINFO"
+  public static let certificateAuthoritiesConfig = "http.sslCAInfo"
+
   /// Config entries naming git credential helpers (`credential.helper`,
   /// `credential.<url>.helper`).
   public static let credentialHelperPattern = "^credential\\..*helper$"
 
   /// The git layer's access settings: these options, else the repository's config (if
   /// any), plus HTTP credentials from the environment and the git credential helpers
-  /// configured for git (the user's files, then the repository's own).
+  /// configured for git (the user's files, then the repository's own), and the HTTPS
+  /// authorities of `GIT_SSL_CAINFO`, else of git's `http.sslCAInfo`.
   func access(config repository: Repository?) throws -> RemoteAccess {
     let environment = ProcessInfo.processInfo.environment
     let sshKey = try sshKey ?? repository?.configString(Self.sshKeyConfig)
     let knownHosts = try knownHosts ?? repository?.configString(Self.knownHostsConfig)
     let knownHostsFile = knownHosts.map(Self.expandingTilde)
+    let authoritiesPattern = "^http\\.sslcainfo$"
+    let authorities =
+      try environment[Self.certificateAuthoritiesVariable].flatMap { $0.isEmpty ? nil : $0 }
+      ?? (repository?.configEntries(matching: authoritiesPattern)
+      ?? Repository.userConfigEntries(matching: authoritiesPattern)).last?.value
     return RemoteAccess(
       sshKeyPath: sshKey.map(Self.expandingTilde), sshUser: nil,
       httpUser: environment[Self.httpUserVariable].flatMap { $0.isEmpty ? nil : $0 },
       httpToken: environment[Self.httpTokenVariable].flatMap { $0.isEmpty ? nil : $0 },
       credentialConfig: try repository?.configEntries(matching: Self.credentialHelperPattern)
         ?? Repository.userConfigEntries(matching: Self.credentialHelperPattern),
+      certificateAuthorities: authorities.map(Self.expandingTilde),
       knownHostsFiles: knownHostsFile.map { [$0] } ?? [], acceptNewHostKey: acceptNewHostKey,
       newHostKeyFile: knownHostsFile)
   }
