@@ -52,10 +52,12 @@ public struct SyncOptions {
     let knownHosts = try knownHosts ?? repository?.configString(Self.knownHostsConfig)
     let knownHostsFile = knownHosts.map(Self.expandingTilde)
     let authoritiesPattern = "^http\\.sslcainfo$"
+    let configuredAuthorities =
+      try repository?.configEntries(matching: authoritiesPattern)
+      ?? Repository.userConfigEntries(matching: authoritiesPattern)
     let authorities =
-      try environment[Self.certificateAuthoritiesVariable].flatMap { $0.isEmpty ? nil : $0 }
-      ?? (repository?.configEntries(matching: authoritiesPattern)
-      ?? Repository.userConfigEntries(matching: authoritiesPattern)).last?.value
+      environment[Self.certificateAuthoritiesVariable].flatMap { $0.isEmpty ? nil : $0 }
+      ?? configuredAuthorities.last?.value
     return RemoteAccess(
       sshKeyPath: sshKey.map(Self.expandingTilde), sshUser: nil,
       httpUser: environment[Self.httpUserVariable].flatMap { $0.isEmpty ? nil : $0 },
