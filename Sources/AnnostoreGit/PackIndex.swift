@@ -160,8 +160,8 @@ struct PackIndex: Sendable {
     return nil
   }
 
-  /// The id at `position` of the sorted table.
-  private func id(at position: Int) -> ObjectID {
+  /// The id at `position` (0..<count) of the sorted table.
+  func id(at position: Int) -> ObjectID {
     let at = Self.namesAt + 20 * position
     return ObjectID(bytes: (file.uint64(at: at), file.uint64(at: at + 8), file.uint32(at: at + 16)))
   }

@@ -102,7 +102,9 @@ public final class PackSet: Sendable {
     try self.init(repositoryPath: repository.path)
   }
 
-  init(repositoryPath: String) throws {
+  /// Opens the packs of the repository at `repositoryPath` whose names (`pack-<sha>`)
+  /// `including` accepts.
+  init(repositoryPath: String, including: (String) -> Bool = { _ in true }) throws {
     self.repositoryPath = repositoryPath
     let directory = repositoryPath + "/objects/pack"
     var names: [String] = []
@@ -115,6 +117,7 @@ public final class PackSet: Sendable {
     }
     var packs: [Pack] = []
     for name in names.sorted() where name.hasPrefix("pack-") && name.hasSuffix(".idx") {
+      guard including(String(name.dropLast(4))) else { continue }
       let base = directory + "/" + name.dropLast(4)
       do {
         let index = try PackIndex(path: base + ".idx")

@@ -21,7 +21,10 @@ final class ObjectSink {
   /// can be read back before the sink is installed.
   var remembersTrees = false
 
+  private let repository: Repository
+
   init(repository: Repository) throws {
+    self.repository = repository
     do {
       pack = try PackWriter(repository: repository)
     } catch let error as GitError {
@@ -84,13 +87,18 @@ final class ObjectSink {
   /// How many objects the pack will hold.
   var newObjectCount: Int { pack.objectCount }
 
-  /// Puts the pack into the store; every stored object becomes readable.
+  /// Puts the pack into the store; every stored object becomes readable. When the store
+  /// then holds more packs than `Repository.packLimit`, the smaller ones are merged into
+  /// one (see `consolidatePacks`).
   func install() throws {
     do {
       try pack.install()
     } catch let error as GitError {
       throw AnnostoreError.git(error, doing: "storing the pack")
     }
+    // Housekeeping only: if it fails (a full disk), every object is still in the packs it
+    // was in, and the next write tries again.
+    _ = try? repository.consolidatePacks()
   }
 
   /// Throws every new object away.

@@ -113,3 +113,29 @@ def test_store_is_found_from_the_working_directory(run, sample_store):
     for where in (sample_store, sample_store / "refs"):
         result = run(["export", "json", "--dataset", DATASET], cwd=where)
         assert json.loads(result.stdout)["annotations"]
+
+
+def test_many_commits_keep_few_packs(run, new_store, tmp_path):
+    """Every commit adds a pack; past 50 packs the smaller ones are merged into one, so a
+    store written to for years keeps few packs. Every revision stays readable and git's
+    checks pass."""
+    store = new_store()
+    sample = load(SAMPLE)
+    exports = []
+    for index in range(53):
+        edited = json.loads(json.dumps(sample))
+        edited["annotations"][0]["name"] = f"revision {index}"
+        path = tmp_path / f"edit-{index}.json"
+        path.write_text(json.dumps(edited))
+        run(["-C", store, "commit", path, "--dataset", DATASET, "-m", f"revision {index}"])
+        exports.append(edited)
+    packs = [name for name in (store / "objects" / "pack").iterdir() if name.suffix == ".pack"]
+    assert len(packs) <= 5, sorted(packs)
+    fsck = subprocess.run(["git", "--git-dir", store, "fsck", "--strict", "--full"], capture_output=True, text=True)
+    assert fsck.returncode == 0, fsck.stderr
+    assert git(store, "rev-list", "--count", "HEAD").strip() == "53"
+    for back in (0, 10, 52):
+        exported = json.loads(run(["-C", store, "export", "json", "--dataset", DATASET, "--rev",
+                                   f"HEAD~{back}"]).stdout)
+        names = {doc["_id"]: doc.get("name") for doc in exported["annotations"]}
+        assert names[exports[52 - back]["annotations"][0]["_id"]] == f"revision {52 - back}"
