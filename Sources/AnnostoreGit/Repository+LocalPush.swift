@@ -61,6 +61,9 @@ extension Repository {
         update.name, to: new, expected: update.old, message: "push from annostore")
     }
     try updateTrackingBranches(remote: name, after: updates)
+    // Each push adds a pack to the remote, as each write does here: keep them few there
+    // too (housekeeping only; the push is complete either way).
+    _ = try? remote.consolidatePacks()
     return PushResult(updates: updates, sentObjects: sent.objects, sentBytes: sent.bytes)
   }
 
