@@ -57,6 +57,47 @@ enum BufferedSubtransport {
     _ owner: UnsafeMutablePointer<git_transport>?, _ param: UnsafeMutableRawPointer?
   ) -> Int32 {
     guard let out, let kind = Inner(rawValue: Int(bitPattern: param)) else { return -1 }
+    return wrap(kind, out, owner)
+  }
+
+  /// The transport for one push (`git_remote_callbacks.transport`, with the push's
+  /// `RemoteSession` as payload): libgit2's smart transport over the same wrapper as the
+  /// registered ones, which it also records in the session (`subtransport`), so that the
+  /// push can open its receive-pack stream on the connection libgit2 set up. The record
+  /// lives in the session, not in a global: concurrent pushes do not meet.
+  static func makeTransport(
+    _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_transport>?>?, _ owner: OpaquePointer?,
+    _ payload: UnsafeMutableRawPointer?
+  ) -> Int32 {
+    guard let payload else { return -1 }
+    let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
+    let rpc: UInt32 = session.url.transport == .http || session.url.transport == .https ? 1 : 0
+    // libgit2 reads the definition only during git_transport_smart.
+    var definition = git_smart_subtransport_definition(
+      callback: { out, owner, param in
+        guard let out, let param else { return -1 }
+        let session = Unmanaged<RemoteSession>.fromOpaque(param).takeUnretainedValue()
+        let kind: Inner
+        switch session.url.transport {
+        case .http, .https: kind = .http
+        case .git: kind = .git
+        case .ssh: kind = .ssh
+        case .local: return -1
+        }
+        let code = BufferedSubtransport.wrap(kind, out, owner)
+        if code >= 0, let made = out.pointee {
+          session.subtransport = BufferedSubtransport.subtransport(made)
+        }
+        return code
+      }, rpc: rpc, param: payload)
+    return git_transport_smart(out, owner, &definition)
+  }
+
+  /// Creates a wrapper around a new libgit2 subtransport of `kind` into `out`.
+  private static func wrap(
+    _ kind: Inner, _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_smart_subtransport>?>,
+    _ owner: UnsafeMutablePointer<git_transport>?
+  ) -> Int32 {
     var inner: UnsafeMutablePointer<git_smart_subtransport>?
     let code: Int32
     switch kind {
@@ -92,7 +133,7 @@ enum BufferedSubtransport {
 
   /// Opens (or, for a stateful transport continuing on the same connection, reuses) the
   /// inner stream and hands out its buffering wrapper.
-  private static func action(
+  static func action(
     _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_smart_subtransport_stream>?>,
     _ wrapper: UnsafeMutablePointer<annostore_buffered_subtransport>,
     _ url: UnsafePointer<CChar>?, _ service: git_smart_service_t
@@ -172,7 +213,7 @@ enum BufferedSubtransport {
     return inner.pointee.write(inner, buffer, used)
   }
 
-  private static func subtransport(_ pointer: UnsafeMutablePointer<git_smart_subtransport>)
+  static func subtransport(_ pointer: UnsafeMutablePointer<git_smart_subtransport>)
     -> UnsafeMutablePointer<annostore_buffered_subtransport>
   {
     UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: annostore_buffered_subtransport.self)
@@ -184,7 +225,7 @@ enum BufferedSubtransport {
     UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: annostore_buffered_stream.self)
   }
 
-  private static func parent(of stream: UnsafeMutablePointer<annostore_buffered_stream>)
+  static func parent(of stream: UnsafeMutablePointer<annostore_buffered_stream>)
     -> UnsafeMutablePointer<git_smart_subtransport_stream>
   {
     UnsafeMutableRawPointer(stream).assumingMemoryBound(to: git_smart_subtransport_stream.self)

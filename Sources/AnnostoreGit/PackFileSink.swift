@@ -35,10 +35,14 @@ final class PackFileSink: @unchecked Sendable {
 
   /// The pack's checksum, once `seal` has had it computed.
   private var checksum: ObjectID?
+  /// Whether the sealed pack is made read-only, synced and closed (a pack to install);
+  /// otherwise it stays open for reading back (a pack to send).
+  private let durable: Bool
 
   /// Creates `<directory>/tmp_pack_XXXXXX` and writes a pack header with a count of 0
   /// (patched by `seal`).
-  init(directory: String) throws {
+  init(directory: String, durable: Bool = true) throws {
+    self.durable = durable
     file = try PosixFile.createTemporary(in: directory, prefix: "tmp_pack_")
     let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
     lanes = try (0..<cores).map { _ in try PackCompressionLane() }
@@ -94,9 +98,11 @@ final class PackFileSink: @unchecked Sendable {
       do {
         let sum = try checksumOfFile()
         try sum.rawBytes.withUnsafeBytes { try file.write($0) }
-        try file.setMode(0o444)
-        try file.sync()
-        try file.close()
+        if durable {
+          try file.setMode(0o444)
+          try file.sync()
+          try file.close()
+        }
         checksum = sum
       } catch {
         record(error)
@@ -105,8 +111,8 @@ final class PackFileSink: @unchecked Sendable {
     return entries
   }
 
-  /// Waits for the work `seal` started; returns the complete, synced, closed pack file
-  /// (still under its temporary name) and its checksum.
+  /// Waits for the work `seal` started; returns the complete pack file (still under its
+  /// temporary name; synced and closed when durable, open otherwise) and its checksum.
   func sealedPack() throws -> (file: PosixFile, checksum: ObjectID) {
     queue.sync {}
     try rethrowFailure()

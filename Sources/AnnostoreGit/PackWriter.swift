@@ -19,7 +19,8 @@ public final class PackWriter {
   /// Content bytes gathered before a batch is handed to the compressing queue.
   static let batchByteLimit = 8 << 20
 
-  private let repository: Repository
+  /// The repository the pack is installed into; nil for a pack that is sent elsewhere.
+  private let repository: Repository?
   private let packDirectory: String
   private let sink: PackFileSink
   // The writer is used by one thread: no run-time access checks on its hot state.
@@ -37,6 +38,15 @@ public final class PackWriter {
       throw PosixFile.error("mkdir", packDirectory)
     }
     sink = try PackFileSink(directory: packDirectory)
+    pending = ObjectBatch(capacity: Self.batchByteLimit + (Self.batchByteLimit >> 2))
+  }
+
+  /// Starts a pack that is sent to a remote rather than installed (`finishForSending`);
+  /// its temporary file lives in `directory`.
+  init(temporaryDirectory directory: String) throws {
+    repository = nil
+    packDirectory = directory
+    sink = try PackFileSink(directory: directory, durable: false)
     pending = ObjectBatch(capacity: Self.batchByteLimit + (Self.batchByteLimit >> 2))
   }
 
@@ -78,6 +88,11 @@ public final class PackWriter {
   /// Finishes the pack and its `.idx` and moves both into place (index last), so every
   /// added object becomes readable through the repository. With no objects, writes nothing.
   public func install() throws {
+    guard let repository else {
+      throw GitError(
+        call: "PackWriter.install", message: "this pack is for sending, not installing",
+        kind: .invalid)
+    }
     guard !closed else {
       throw GitError(
         call: "PackWriter.install", message: "the pack was already installed or discarded",
@@ -102,6 +117,27 @@ public final class PackWriter {
     try installFiles(
       pack.file, checksum: pack.checksum, index: index.finish(packChecksum: pack.checksum))
     try gitCheck("git_odb_refresh", git_odb_refresh(repository.objectDatabase.pointer))
+  }
+
+  /// Finishes a pack started with `init(temporaryDirectory:)` and hands back its file,
+  /// open for reading, complete with its checksum; nil when it holds no object. The
+  /// caller removes the file once sent. No index is built: the receiver builds its own.
+  func finishForSending() throws -> PosixFile? {
+    guard !closed, repository == nil else {
+      throw GitError(
+        call: "PackWriter.finishForSending", message: "not an unsent pack", kind: .invalid)
+    }
+    closed = true
+    installedCount = seen.count
+    seen = ObjectIDSet(capacity: 0)
+    do {
+      try submitPending()
+      guard try sink.seal() != nil else { return nil }
+      return try sink.sealedPack().file
+    } catch {
+      sink.abandon()
+      throw error
+    }
   }
 
   /// Throws the pack away.
