@@ -41,12 +41,16 @@ public final class PackWriter {
     pending = ObjectBatch(capacity: Self.batchByteLimit + (Self.batchByteLimit >> 2))
   }
 
-  /// Starts a pack that is sent to a remote rather than installed (`finishForSending`);
-  /// its temporary file lives in `directory`.
-  init(temporaryDirectory directory: String) throws {
+  /// Starts a pack of exactly `objectCount` distinct objects that is streamed to a remote
+  /// rather than installed: `write` gets its bytes in order, from a background queue, as
+  /// batches are compressed; `finishStream` sends the checksum. A failure of `write` is
+  /// thrown by a later `add` or by `finishStream`.
+  init(streamingTo write: @escaping (UnsafeRawBufferPointer) throws -> Void, objectCount: Int)
+    throws
+  {
     repository = nil
-    packDirectory = directory
-    sink = try PackFileSink(directory: directory, durable: false)
+    packDirectory = ""
+    sink = try PackFileSink(streamingTo: write, objectCount: objectCount)
     pending = ObjectBatch(capacity: Self.batchByteLimit + (Self.batchByteLimit >> 2))
   }
 
@@ -119,25 +123,18 @@ public final class PackWriter {
     try gitCheck("git_odb_refresh", git_odb_refresh(repository.objectDatabase.pointer))
   }
 
-  /// Finishes a pack started with `init(temporaryDirectory:)` and hands back its file,
-  /// open for reading, complete with its checksum; nil when it holds no object. The
-  /// caller removes the file once sent. No index is built: the receiver builds its own.
-  func finishForSending() throws -> PosixFile? {
+  /// Finishes a pack started with `init(streamingTo:objectCount:)`: waits until every
+  /// object went out, then sends the checksum. Returns the pack's size in bytes.
+  func finishStream() throws -> Int {
     guard !closed, repository == nil else {
       throw GitError(
-        call: "PackWriter.finishForSending", message: "not an unsent pack", kind: .invalid)
+        call: "PackWriter.finishStream", message: "not a streamed pack", kind: .invalid)
     }
     closed = true
     installedCount = seen.count
     seen = ObjectIDSet(capacity: 0)
-    do {
-      try submitPending()
-      guard try sink.seal() != nil else { return nil }
-      return try sink.sealedPack().file
-    } catch {
-      sink.abandon()
-      throw error
-    }
+    try submitPending()
+    return try sink.finishStream()
   }
 
   /// Throws the pack away.

@@ -13,7 +13,8 @@ extension Repository {
   /// inflates and compresses again every object on one core, about twice what `git push`
   /// takes for millions of objects, so the objects the remote lacks are found by
   /// `PushObjectWalk` and packed by the parallel `PackWriter`, then sent with the update
-  /// commands on libgit2's receive-pack stream (`ReceivePackStream`).
+  /// commands on libgit2's receive-pack stream (`ReceivePackStream`) while it is being
+  /// compressed, so the remote indexes the first objects while later ones are packed.
   ///
   /// A reference must fast-forward (`.nonFastForward` otherwise, before anything is sent);
   /// any reference the server refuses makes the push fail, naming it and the server's
@@ -52,17 +53,18 @@ extension Repository {
         return PushResult(updates: [], sentObjects: 0, sentBytes: 0)
       }
       let reporter = ProgressThrottle(progress)
-      let (pack, objects) = try packMissingObjects(
-        for: updates, advertised: Array(Set(advertised.values)), reporter: reporter)
-      defer { if let pack { removeFileQuietly(pack.path) } }
+      let reader = try makeBulkReader()
+      let objects = try missingObjects(
+        for: updates, advertised: Array(Set(advertised.values)), reader: reader,
+        reporter: reporter)
       let stream = try ReceivePackStream(session: session, url: url)
       defer { stream.close() }
       try ReceivePackProtocol.commands(updates).withUnsafeBytes { try stream.write($0) }
-      let sent = try send(pack, objects: objects, on: stream, reporter: reporter)
+      let sent = try sendPack(of: objects, reader: reader, on: stream, reporter: reporter)
       let report = try readReport(from: stream)
       try check(report)
       try updateTrackingBranches(remote: name, after: updates)
-      return PushResult(updates: updates, sentObjects: objects, sentBytes: sent)
+      return PushResult(updates: updates, sentObjects: objects.count, sentBytes: sent)
     }
   }
 
@@ -105,55 +107,37 @@ extension Repository {
     return updates
   }
 
-  /// Packs every object the updates' targets reach that the remote lacks into a temporary
-  /// file (nil when none is needed) next to this repository's own packs.
-  private func packMissingObjects(
-    for updates: [ReferenceUpdate], advertised: [ObjectID], reporter: ProgressThrottle
-  ) throws -> (pack: PosixFile?, objects: Int) {
-    let reader = try makeBulkReader()
+  /// Every object the updates' targets reach that the remote lacks.
+  private func missingObjects(
+    for updates: [ReferenceUpdate], advertised: [ObjectID], reader: ObjectReader,
+    reporter: ProgressThrottle
+  ) throws -> [ObjectID] {
     var walk = try PushObjectWalk(repository: self, reader: reader, advertised: advertised) {
       reporter.report(.counting, $0, 0, 0)
     }
     try walk.add(updates.compactMap(\.new))
-    let total = walk.objects.count
-    reporter.report(.counting, total, total, 0, force: true)
-    let directory = path + "/objects/pack"
-    if access(directory, F_OK) != 0 && mkdir(directory, 0o755) != 0 && errno != EEXIST {
-      throw PosixFile.error("mkdir", directory)
-    }
-    let writer = try PackWriter(temporaryDirectory: directory)
+    reporter.report(.counting, walk.objects.count, walk.objects.count, 0, force: true)
+    return walk.objects
+  }
+
+  /// Packs `objects` and streams the pack on `stream` as it is compressed (an empty pack
+  /// when there are none, as receive-pack expects a pack after any update); the pack's
+  /// size in bytes.
+  private func sendPack(
+    of objects: [ObjectID], reader: ObjectReader, on stream: ReceivePackStream,
+    reporter: ProgressThrottle
+  ) throws -> Int {
+    let writer = try PackWriter(
+      streamingTo: { try stream.write($0) }, objectCount: objects.count)
     var bytes = 0
-    for (index, id) in walk.objects.enumerated() {
+    for (index, id) in objects.enumerated() {
       let (kind, content) = try reader.object(id)
       try writer.add(kind, content, id: id)
       bytes += content.count
-      reporter.report(.sending, index + 1, total, 0)
+      reporter.report(.sending, index + 1, objects.count, bytes)
     }
-    return (try writer.finishForSending(), total)
-  }
-
-  /// Writes the pack (an empty one when `pack` is nil) on `stream`; the bytes sent.
-  private func send(
-    _ pack: PosixFile?, objects: Int, on stream: ReceivePackStream, reporter: ProgressThrottle
-  ) throws -> Int {
-    guard let pack else {
-      var empty = Array("PACK".utf8) + [0, 0, 0, 2, 0, 0, 0, 0]
-      empty += empty.withUnsafeBytes { GitObjectFormat.sha1($0) }.rawBytes
-      try empty.withUnsafeBytes { try stream.write($0) }
-      return empty.count
-    }
-    let block = UnsafeMutableRawBufferPointer.allocate(
-      byteCount: BufferedSubtransport.capacity, alignment: 16)
-    defer { block.deallocate() }
-    var sent = 0
-    while true {
-      let count = try pack.read(into: block, at: UInt64(sent))
-      if count == 0 { break }
-      try stream.write(UnsafeRawBufferPointer(rebasing: block[0..<count]))
-      sent += count
-      reporter.report(.sending, objects, objects, sent)
-    }
-    reporter.report(.sending, objects, objects, sent, force: true)
+    let sent = try writer.finishStream()
+    reporter.report(.sending, objects.count, objects.count, bytes, force: true)
     return sent
   }
 
