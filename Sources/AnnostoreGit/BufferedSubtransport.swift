@@ -1,19 +1,20 @@
-// libgit2's network transports with their writes gathered into large blocks.
+// libgit2's network transports with their writes gathered into large blocks, and the
+// transport a push opens its own receive-pack stream on.
 
 import CGit2
 import Foundation
 
-/// Wraps libgit2's own smart subtransports (http/https, git, ssh) so that what libgit2
-/// writes reaches them in blocks of up to `capacity` bytes.
+/// Wraps libgit2's own smart subtransports (http/https, git, ssh) so that what is written
+/// reaches them in blocks of up to `capacity` bytes, and so that a push can reach the
+/// subtransport its connection runs on (`makeTransport`).
 ///
-/// libgit2 1.5 hands a pushed pack to the transport one object piece at a time (a header,
-/// then the compressed data): over HTTP every piece becomes its own chunk of the request
-/// body (three socket writes), over ssh its own channel packet. For a push of millions of
-/// small objects that is millions of writes, chunks and packets. Gathering them, as the git
-/// CLI does with `http.postBuffer`, removes that cost. Everything else (connecting,
-/// authentication, certificate checks, the protocol) is libgit2's own code: the wrapper
-/// only forwards, flushing what it holds before every read, so requests and replies keep
-/// their order.
+/// Over HTTP every write becomes its own chunk of the request body (three socket writes),
+/// over ssh its own channel packet: a push's commands, pack header and first compressed
+/// batch go out together instead. (libgit2's own pack builder, which pushes no longer use,
+/// wrote each object's header and data separately: millions of writes for a large push.)
+/// Everything else (connecting, authentication, certificate checks, the protocol up to
+/// the pack) is libgit2's own code: the wrapper only forwards, flushing what it holds
+/// before every read, so requests and replies keep their order.
 ///
 /// A write to a request with a fixed length (HTTP upload-pack negotiation) arrives from
 /// libgit2 as one call: it is forwarded as one call too, so its length stays right.

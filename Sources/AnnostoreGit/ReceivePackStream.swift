@@ -9,6 +9,10 @@ import CGit2
 ///
 /// Over HTTP the stream is a new request this object owns and frees; over ssh and git://
 /// it is the transport's current stream, which the transport frees when it closes.
+///
+/// The pack is written from PackWriter's background queue while the owning thread only
+/// reads objects; the commands before it and the report after it come from the owning
+/// thread. One thread uses the stream at a time.
 final class ReceivePackStream {
   private let session: RemoteSession
   private var stream: UnsafeMutablePointer<git_smart_subtransport_stream>?
