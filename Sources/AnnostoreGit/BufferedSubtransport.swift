@@ -1,19 +1,20 @@
-// libgit2's network transports with their writes gathered into large blocks.
+// libgit2's network transports with their writes gathered into large blocks, and the
+// transport a push opens its own receive-pack stream on.
 
 import CGit2
 import Foundation
 
-/// Wraps libgit2's own smart subtransports (http/https, git, ssh) so that what libgit2
-/// writes reaches them in blocks of up to `capacity` bytes.
+/// Wraps libgit2's own smart subtransports (http/https, git, ssh) so that what is written
+/// reaches them in blocks of up to `capacity` bytes, and so that a push can reach the
+/// subtransport its connection runs on (`makeTransport`).
 ///
-/// libgit2 1.5 hands a pushed pack to the transport one object piece at a time (a header,
-/// then the compressed data): over HTTP every piece becomes its own chunk of the request
-/// body (three socket writes), over ssh its own channel packet. For a push of millions of
-/// small objects that is millions of writes, chunks and packets. Gathering them, as the git
-/// CLI does with `http.postBuffer`, removes that cost. Everything else (connecting,
-/// authentication, certificate checks, the protocol) is libgit2's own code: the wrapper
-/// only forwards, flushing what it holds before every read, so requests and replies keep
-/// their order.
+/// Over HTTP every write becomes its own chunk of the request body (three socket writes),
+/// over ssh its own channel packet: a push's commands, pack header and first compressed
+/// batch go out together instead. (libgit2's own pack builder, which pushes no longer use,
+/// wrote each object's header and data separately: millions of writes for a large push.)
+/// Everything else (connecting, authentication, certificate checks, the protocol up to
+/// the pack) is libgit2's own code: the wrapper only forwards, flushing what it holds
+/// before every read, so requests and replies keep their order.
 ///
 /// A write to a request with a fixed length (HTTP upload-pack negotiation) arrives from
 /// libgit2 as one call: it is forwarded as one call too, so its length stays right.
@@ -57,6 +58,47 @@ enum BufferedSubtransport {
     _ owner: UnsafeMutablePointer<git_transport>?, _ param: UnsafeMutableRawPointer?
   ) -> Int32 {
     guard let out, let kind = Inner(rawValue: Int(bitPattern: param)) else { return -1 }
+    return wrap(kind, out, owner)
+  }
+
+  /// The transport for one push (`git_remote_callbacks.transport`, with the push's
+  /// `RemoteSession` as payload): libgit2's smart transport over the same wrapper as the
+  /// registered ones, which it also records in the session (`subtransport`), so that the
+  /// push can open its receive-pack stream on the connection libgit2 set up. The record
+  /// lives in the session, not in a global: concurrent pushes do not meet.
+  static func makeTransport(
+    _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_transport>?>?, _ owner: OpaquePointer?,
+    _ payload: UnsafeMutableRawPointer?
+  ) -> Int32 {
+    guard let payload else { return -1 }
+    let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
+    let rpc: UInt32 = session.url.transport == .http || session.url.transport == .https ? 1 : 0
+    // libgit2 reads the definition only during git_transport_smart.
+    var definition = git_smart_subtransport_definition(
+      callback: { out, owner, param in
+        guard let out, let param else { return -1 }
+        let session = Unmanaged<RemoteSession>.fromOpaque(param).takeUnretainedValue()
+        let kind: Inner
+        switch session.url.transport {
+        case .http, .https: kind = .http
+        case .git: kind = .git
+        case .ssh: kind = .ssh
+        case .local: return -1
+        }
+        let code = BufferedSubtransport.wrap(kind, out, owner)
+        if code >= 0, let made = out.pointee {
+          session.subtransport = BufferedSubtransport.subtransport(made)
+        }
+        return code
+      }, rpc: rpc, param: payload)
+    return git_transport_smart(out, owner, &definition)
+  }
+
+  /// Creates a wrapper around a new libgit2 subtransport of `kind` into `out`.
+  private static func wrap(
+    _ kind: Inner, _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_smart_subtransport>?>,
+    _ owner: UnsafeMutablePointer<git_transport>?
+  ) -> Int32 {
     var inner: UnsafeMutablePointer<git_smart_subtransport>?
     let code: Int32
     switch kind {
@@ -92,7 +134,7 @@ enum BufferedSubtransport {
 
   /// Opens (or, for a stateful transport continuing on the same connection, reuses) the
   /// inner stream and hands out its buffering wrapper.
-  private static func action(
+  static func action(
     _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_smart_subtransport_stream>?>,
     _ wrapper: UnsafeMutablePointer<annostore_buffered_subtransport>,
     _ url: UnsafePointer<CChar>?, _ service: git_smart_service_t
@@ -172,7 +214,7 @@ enum BufferedSubtransport {
     return inner.pointee.write(inner, buffer, used)
   }
 
-  private static func subtransport(_ pointer: UnsafeMutablePointer<git_smart_subtransport>)
+  static func subtransport(_ pointer: UnsafeMutablePointer<git_smart_subtransport>)
     -> UnsafeMutablePointer<annostore_buffered_subtransport>
   {
     UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: annostore_buffered_subtransport.self)
@@ -184,7 +226,7 @@ enum BufferedSubtransport {
     UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: annostore_buffered_stream.self)
   }
 
-  private static func parent(of stream: UnsafeMutablePointer<annostore_buffered_stream>)
+  static func parent(of stream: UnsafeMutablePointer<annostore_buffered_stream>)
     -> UnsafeMutablePointer<git_smart_subtransport_stream>
   {
     UnsafeMutableRawPointer(stream).assumingMemoryBound(to: git_smart_subtransport_stream.self)

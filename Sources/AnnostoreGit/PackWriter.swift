@@ -19,7 +19,8 @@ public final class PackWriter {
   /// Content bytes gathered before a batch is handed to the compressing queue.
   static let batchByteLimit = 8 << 20
 
-  private let repository: Repository
+  /// The repository the pack is installed into; nil for a pack that is sent elsewhere.
+  private let repository: Repository?
   private let packDirectory: String
   private let sink: PackFileSink
   // The writer is used by one thread: no run-time access checks on its hot state.
@@ -37,6 +38,19 @@ public final class PackWriter {
       throw PosixFile.error("mkdir", packDirectory)
     }
     sink = try PackFileSink(directory: packDirectory)
+    pending = ObjectBatch(capacity: Self.batchByteLimit + (Self.batchByteLimit >> 2))
+  }
+
+  /// Starts a pack of exactly `objectCount` distinct objects that is streamed to a remote
+  /// rather than installed: `write` gets its bytes in order, from a background queue, as
+  /// batches are compressed; `finishStream` sends the checksum. A failure of `write` is
+  /// thrown by a later `add` or by `finishStream`.
+  init(streamingTo write: @escaping (UnsafeRawBufferPointer) throws -> Void, objectCount: Int)
+    throws
+  {
+    repository = nil
+    packDirectory = ""
+    sink = try PackFileSink(streamingTo: write, objectCount: objectCount)
     pending = ObjectBatch(capacity: Self.batchByteLimit + (Self.batchByteLimit >> 2))
   }
 
@@ -78,6 +92,11 @@ public final class PackWriter {
   /// Finishes the pack and its `.idx` and moves both into place (index last), so every
   /// added object becomes readable through the repository. With no objects, writes nothing.
   public func install() throws {
+    guard let repository else {
+      throw GitError(
+        call: "PackWriter.install", message: "this pack is for sending, not installing",
+        kind: .invalid)
+    }
     guard !closed else {
       throw GitError(
         call: "PackWriter.install", message: "the pack was already installed or discarded",
@@ -102,6 +121,20 @@ public final class PackWriter {
     try installFiles(
       pack.file, checksum: pack.checksum, index: index.finish(packChecksum: pack.checksum))
     try gitCheck("git_odb_refresh", git_odb_refresh(repository.objectDatabase.pointer))
+  }
+
+  /// Finishes a pack started with `init(streamingTo:objectCount:)`: waits until every
+  /// object went out, then sends the checksum. Returns the pack's size in bytes.
+  func finishStream() throws -> Int {
+    guard !closed, repository == nil else {
+      throw GitError(
+        call: "PackWriter.finishStream", message: "not a streamed pack", kind: .invalid)
+    }
+    closed = true
+    installedCount = seen.count
+    seen = ObjectIDSet(capacity: 0)
+    try submitPending()
+    return try sink.finishStream()
   }
 
   /// Throws the pack away.

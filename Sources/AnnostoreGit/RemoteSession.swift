@@ -4,12 +4,11 @@ import CGit2
 import Foundation
 
 /// Everything libgit2's callbacks need during one fetch or push: the access settings,
-/// the progress sink, and what the callbacks found out (a refusal, rejected references,
-/// updated references, transfer counts).
+/// the progress sink, and what the callbacks found out (a refusal, updated references,
+/// transfer counts, a push's subtransport).
 ///
-/// libgit2 calls back synchronously on the calling thread (the pack builder's delta
-/// threads call only `pack_progress`, which touches no state here). The session reaches
-/// the callbacks as an unretained payload pointer: `run` keeps it alive for the call.
+/// libgit2 calls back synchronously on the calling thread. The session reaches the
+/// callbacks as an unretained payload pointer: `run` keeps it alive for the call.
 final class RemoteSession {
   let url: RemoteURL
   let access: RemoteAccess
@@ -26,12 +25,11 @@ final class RemoteSession {
   /// The HTTP user offered, and whether its password came from a git credential helper.
   var httpUser: String?
   var httpLoginFromHelper = false
-  /// References a push asked for that the remote refused, with its reason.
-  var rejections: [(reference: String, reason: String)] = []
   /// Local references a fetch moved (remote-tracking branches, tags).
   var updates: [ReferenceUpdate] = []
-  /// Remote references a push asks to move (from the negotiation step).
-  var pushed: [ReferenceUpdate] = []
+  /// The subtransport a push's own transport wraps (`BufferedSubtransport.makeTransport`),
+  /// owned by libgit2's transport, which the remote handle owns.
+  var subtransport: UnsafeMutablePointer<annostore_buffered_subtransport>?
   /// Counts of the last progress report.
   var objects = 0
   var bytes = 0
@@ -67,14 +65,6 @@ final class RemoteSession {
           new: new.flatMap(RemoteSession.nonZero)))
       return 0
     }
-    callbacks.push_update_reference = { name, status, payload in
-      guard let name, let payload else { return 0 }
-      let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
-      if let status {
-        session.rejections.append((String(cString: name), String(cString: status)))
-      }
-      return 0
-    }
     callbacks.transfer_progress = { stats, payload in
       guard let stats, let payload else { return 0 }
       let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
@@ -90,49 +80,29 @@ final class RemoteSession {
           bytes: Int(value.received_bytes)))
       return 0
     }
-    callbacks.pack_progress = { stage, current, total, payload in
-      // The delta search stage reports from worker threads: ignore it.
-      guard stage == Int32(GIT_PACKBUILDER_ADDING_OBJECTS.rawValue), let payload else {
-        return 0
-      }
-      let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
-      session.report(
-        TransferProgress(
-          phase: .counting, objects: Int(current), totalObjects: Int(total), bytes: 0))
-      return 0
-    }
-    callbacks.push_transfer_progress = { current, total, bytes, payload in
-      guard let payload else { return 0 }
-      let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
-      session.objects = Int(current)
-      session.bytes = bytes
-      session.report(
-        TransferProgress(
-          phase: .sending, objects: Int(current), totalObjects: Int(total), bytes: bytes))
-      return 0
-    }
   }
 
-  /// Runs a libgit2 call that uses callbacks installed from this session, keeping the
-  /// session alive until it returns. A connection the other side drops must be an error
+  /// Runs libgit2 calls that use callbacks installed from this session, keeping the
+  /// session alive until they return. A connection the other side drops must be an error
   /// from a write, not a SIGPIPE that kills the process halfway: the signal is ignored for
   /// the duration of the call.
-  func run(_ body: () -> Int32) -> Int32 {
-    if let file = access.certificateAuthorities {
-      // A process-wide setting of libgit2; a command talks to one remote at a time.
-      let code = annostore_git_set_ssl_cert_locations(file, nil)
-      if code < 0 {
-        let reason = GitError.libgit2(call: "git_libgit2_opts", code: code).message
-        failure = GitError(
-          call: "git_libgit2_opts(SET_SSL_CERT_LOCATIONS)",
-          message: "cannot use the certificate authorities in \(file): \(reason)",
-          kind: .certificate)
-        return code
-      }
-    }
+  func run<R>(_ body: () throws -> R) throws -> R {
+    try trustConfiguredAuthorities()
     let previous = signal(SIGPIPE, SIG_IGN)
     defer { signal(SIGPIPE, previous) }
-    return withExtendedLifetime(self) { body() }
+    return try withExtendedLifetime(self) { try body() }
+  }
+
+  /// Makes libgit2 trust the authorities of `access.certificateAuthorities` for HTTPS, when
+  /// given. A process-wide setting of libgit2; a command talks to one remote at a time.
+  private func trustConfiguredAuthorities() throws {
+    guard let file = access.certificateAuthorities else { return }
+    let code = annostore_git_set_ssl_cert_locations(file, nil)
+    guard code < 0 else { return }
+    let reason = GitError.libgit2(call: "git_libgit2_opts", code: code).message
+    throw GitError(
+      call: "git_libgit2_opts(SET_SSL_CERT_LOCATIONS)",
+      message: "cannot use the certificate authorities in \(file): \(reason)", kind: .certificate)
   }
 
   /// The error for a failed libgit2 remote call: a callback's own refusal first, else

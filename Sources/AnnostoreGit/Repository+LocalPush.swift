@@ -81,17 +81,17 @@ extension Repository {
   }
 
   /// Throws `.nonFastForward` unless `current` (the remote's) is an ancestor of `target`.
-  private func checkFastForward(_ name: String, from current: ObjectID, to target: ObjectID)
-    throws
-  {
+  func checkFastForward(
+    _ name: String, from current: ObjectID, to target: ObjectID, call: String = "pushLocally"
+  ) throws {
     if name.hasPrefix("refs/tags/") {
       throw GitError(
-        call: "pushLocally",
+        call: call,
         message: "\(name) already exists on the remote with another target", kind: .other)
     }
     guard contains(current), try mergeBase(current, target) == current else {
       throw GitError(
-        call: "pushLocally",
+        call: call,
         message: "\(name) on the remote has commits that are not present here "
           + "(not a fast-forward)", kind: .nonFastForward)
     }
@@ -128,7 +128,7 @@ extension Repository {
   }
 
   /// Moves `refs/remotes/<remote>/<branch>` to what was pushed to each branch.
-  private func updateTrackingBranches(remote: String, after updates: [ReferenceUpdate]) throws {
+  func updateTrackingBranches(remote: String, after updates: [ReferenceUpdate]) throws {
     for update in updates where update.name.hasPrefix("refs/heads/") {
       guard let new = update.new else { continue }
       let tracking = "refs/remotes/\(remote)/" + update.name.dropFirst("refs/heads/".count)
@@ -222,24 +222,5 @@ private struct MissingObjects {
     }
     return ObjectID(
       hex: String(decoding: content[prefix.count..<(prefix.count + 40)], as: UTF8.self))
-  }
-}
-
-/// Calls a progress sink at most every 100 ms (and always when forced).
-private final class ProgressThrottle {
-  private let sink: ((TransferProgress) -> Void)?
-  private var last = DispatchTime(uptimeNanoseconds: 0)
-
-  init(_ sink: ((TransferProgress) -> Void)?) { self.sink = sink }
-
-  func report(
-    _ phase: TransferProgress.Phase, _ objects: Int, _ total: Int, _ bytes: Int,
-    force: Bool = false
-  ) {
-    guard let sink else { return }
-    let now = DispatchTime.now()
-    guard force || now.uptimeNanoseconds &- last.uptimeNanoseconds >= 100_000_000 else { return }
-    last = now
-    sink(TransferProgress(phase: phase, objects: objects, totalObjects: total, bytes: bytes))
   }
 }

@@ -201,6 +201,84 @@ def test_push_refuses_a_non_fast_forward(run, hub, tmp_path):
     assert repo_state(a) == before_a and repo_state(remote.bare) == before_remote
 
 
+# ----------------------------------------------------------------------------- network push
+
+NETWORK = ["git", "http", "ssh"]
+
+
+def push_json(run, remote, store, *args):
+    return json.loads(sync(run, remote, ["-C", store, "push", *args, "--json"]).stdout)
+
+
+@pytest.mark.parametrize("kind", NETWORK)
+def test_incremental_push_sends_only_the_change(run, servers, tmp_path, kind):
+    """After a small edit, the push sends exactly the objects git would (the new commit,
+    the trees on the changed paths, the new blobs), and the server accepts them: its
+    connectivity check and fsck pass."""
+    remote, a = published_store(run, servers(kind), tmp_path, "incremental")
+    before = head(a)
+    run(["-C", a, "commit", write_edit(tmp_path / "e.json", named(0, "renamed")), "--dataset", DATASET,
+         "-m", "one name changed"])
+    after = head(a)
+    needed = git(a, "rev-list", "--objects", after, "--not", before).split()
+    pushed = push_json(run, remote, a)
+    assert pushed["changes"] == [{"ref": "refs/heads/main", "old": before, "new": after}]
+    assert pushed["sentObjects"] == len([line for line in needed if len(line) == 40])
+    assert git(remote.bare, "rev-parse", "main").strip() == after
+    assert git(remote.bare, "log", "--format=%s", "main").splitlines()[:2] == ["one name changed", "sample"]
+    git(remote.bare, "fsck", "--strict", "--no-dangling")
+    assert git(a, "rev-parse", "refs/remotes/origin/main").strip() == after
+
+
+@pytest.mark.parametrize("kind", NETWORK)
+def test_push_new_tags(run, servers, tmp_path, kind):
+    """A lightweight tag on a pushed commit needs no object; an annotated one sends its
+    tag object only."""
+    remote, a = published_store(run, servers(kind), tmp_path, "tags")
+    git(a, "tag", "figure-1", "main")
+    light = push_json(run, remote, a, "--tags")
+    assert light["changes"] == [{"ref": "refs/tags/figure-1", "old": None, "new": head(a)}]
+    assert light["sentObjects"] == 0
+    git(a, "-c", "user.name=t", "-c", "user.email=t@t", "tag", "-a", "-m", "paper", "paper-1", "main")
+    annotated = push_json(run, remote, a, "--tags")
+    assert [change["ref"] for change in annotated["changes"]] == ["refs/tags/paper-1"]
+    assert annotated["sentObjects"] == 1
+    assert git(remote.bare, "rev-parse", "paper-1").strip() == git(a, "rev-parse", "paper-1").strip()
+    assert git(remote.bare, "rev-parse", "figure-1").strip() == head(a)
+    git(remote.bare, "fsck", "--strict", "--no-dangling")
+    assert push_json(run, remote, a, "--tags")["changes"] == []
+
+
+@pytest.mark.parametrize("kind", NETWORK)
+def test_push_needing_no_objects(run, servers, tmp_path, kind):
+    """A new branch at a commit the remote has: an empty pack, and the branch appears."""
+    remote, a = published_store(run, servers(kind), tmp_path, "branch")
+    git(a, "branch", "review", "main")
+    pushed = push_json(run, remote, a, "origin", "review")
+    assert pushed["changes"] == [{"ref": "refs/heads/review", "old": None, "new": head(a)}]
+    assert pushed["sentObjects"] == 0
+    assert git(remote.bare, "rev-parse", "review").strip() == head(a)
+    git(remote.bare, "fsck", "--strict", "--no-dangling")
+
+
+@pytest.mark.parametrize("kind", NETWORK)
+def test_push_refused_when_the_remote_is_ahead_sends_nothing(run, servers, tmp_path, kind):
+    """The remote's branch moved past what this store has: refused before any pack is
+    sent; neither side changes."""
+    remote, a = published_store(run, servers(kind), tmp_path, "ahead")
+    work = tmp_path / "git-work"
+    git_cli(["clone", "-q", "-b", "main", remote.git_url, work], env=remote.git_env)
+    (work / "NOTE").write_text("the remote moved on\n")
+    git_cli(["-C", work, "add", "NOTE"])
+    git_cli(["-C", work, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "ahead"])
+    git_cli(["-C", work, "push", "-q", "origin", "main"], env=remote.git_env)
+    run(["-C", a, "commit", write_edit(tmp_path / "a.json", named(1, "mine")), "--dataset", DATASET])
+    before_a, before_remote = repo_state(a), repo_state(remote.bare)
+    refused = sync(run, remote, ["-C", a, "push"], ok=REMOTE_FAILURE)
+    assert_refused(refused, "fast-forward", "pull first", "nothing was changed")
+    assert repo_state(a) == before_a and repo_state(remote.bare) == before_remote
+
+
 # ----------------------------------------------------------------------------- merge (pull)
 
 
