@@ -60,7 +60,7 @@ final class CSVRowProducer {
       let collector = LeafPathCollector()
       for index in range {
         guard let blob = rows[index].values else { continue }
-        collector.add(try reader.document(blob), ordinal: index)
+        try reader.addLeafPaths(of: try reader.blob(blob), blob, ordinal: index, to: collector)
       }
       return CollectorBox(collector)
     } merge: { box in
@@ -95,7 +95,7 @@ final class CSVRowProducer {
         }
         let valuesBytes = try row.values.map { try reader.blob($0) }
         if let valuesBytes {
-          collector.add(try reader.parse(valuesBytes, row.values!), ordinal: index)
+          try reader.addLeafPaths(of: valuesBytes, row.values!, ordinal: index, to: collector)
         }
         if let selected, !selected.contains(row.id) { continue }
         let annotation = try reader.annotationFields(row.annotation)

@@ -49,6 +49,17 @@ extension ObjectReader {
     try parse(try blob(id), id)
   }
 
+  /// Adds the values object in `bytes` (blob `id`) to `collector` as the row at `ordinal`:
+  /// walked in its canonical bytes, or parsed first when the bytes need the parser.
+  func addLeafPaths(
+    of bytes: [UInt8], _ id: ObjectID, ordinal: Int, to collector: LeafPathCollector
+  ) throws {
+    let walked = bytes.withUnsafeBufferPointer {
+      collector.add(canonicalValues: $0, ordinal: ordinal)
+    }
+    if !walked { collector.add(try parse(bytes, id), ordinal: ordinal) }
+  }
+
   /// The members of an annotation a CSV row needs (see `AnnotationFields`), or the whole
   /// document when it cannot be skimmed.
   func annotationFields(_ id: ObjectID) throws -> JSONValue {
