@@ -42,18 +42,33 @@ public struct CSVLineEncoder: Sendable {
   /// a delimiter after them. They depend on the annotation and the format only, so they
   /// can be made before the property columns are known.
   public func appendFixedCells(annotation: JSONValue, into line: inout [UInt8]) {
-    let fixed = FixedFields(annotation)
+    appendFixedCells(FixedFields(annotation), into: &line)
+  }
+
+  /// The same cells as `appendFixedCells(annotation:into:)`, read straight from the
+  /// canonical JSON of an annotation's store file (no `JSONValue` is built: the first
+  /// pass of a large export reads a million annotations). Returns false, having appended
+  /// nothing, when the bytes need the full parser (see `FixedFields.init(canonical:)`).
+  public func appendFixedCells(
+    canonicalAnnotation bytes: UnsafeBufferPointer<UInt8>, into line: inout [UInt8]
+  ) -> Bool {
+    guard let fixed = FixedFields(canonical: bytes) else { return false }
+    appendFixedCells(fixed, into: &line)
+    return true
+  }
+
+  private func appendFixedCells(_ fixed: FixedFields, into line: inout [UInt8]) {
     for (index, column) in columns.columns.prefix(CSVColumns.fixed.count).enumerated() {
       if index > 0 { line.append(cells.delimiter) }
       switch column.field {
-      case .id: cells.append(fixed.id.utf8, quoted: column.quoted, into: &line)
+      case .id: cells.append(fixed.text[fixed.id], quoted: column.quoted, into: &line)
       case .channel: appendNumber(fixed.channel, into: &line)
       case .xy: appendNumber(fixed.xy + 1, into: &line)
       case .z: appendNumber(fixed.z + 1, into: &line)
       case .time: appendNumber(fixed.time + 1, into: &line)
-      case .tags: cells.append(fixed.tags.utf8, quoted: column.quoted, into: &line)
-      case .shape: cells.append(fixed.shape.utf8, quoted: column.quoted, into: &line)
-      case .name: cells.append(fixed.name.utf8, quoted: column.quoted, into: &line)
+      case .tags: cells.append(fixed.text[fixed.tags], quoted: column.quoted, into: &line)
+      case .shape: cells.append(fixed.text[fixed.shape], quoted: column.quoted, into: &line)
+      case .name: cells.append(fixed.text[fixed.name], quoted: column.quoted, into: &line)
       case .property: continue
       }
     }
@@ -136,53 +151,6 @@ public struct CSVLineEncoder: Sendable {
       var text: [UInt8] = []
       CanonicalJSON.encode(other, into: &text)
       cells.append(text, quoted: quoted, into: &line)
-    }
-  }
-}
-
-/// The fixed cells of one annotation, read in one pass over its members.
-struct FixedFields {
-  var id = ""
-  var channel: Double = 0
-  var xy: Double = 0
-  var z: Double = 0
-  var time: Double = 0
-  var tags = ""
-  var shape = ""
-  var name = ""
-
-  init(_ annotation: JSONValue) {
-    guard case .object(let members) = annotation else { return }
-    for member in members {
-      switch member.key {
-      case "_id": id = Self.text(member.value)
-      case "channel": channel = member.value.numberValue ?? 0
-      case "shape": shape = Self.text(member.value)
-      case "name": name = Self.text(member.value)
-      case "tags":
-        if case .array(let elements) = member.value {
-          tags = elements.map(Self.text).joined(separator: ", ")
-        }
-      case "location":
-        xy = member.value["XY"]?.numberValue ?? 0
-        z = member.value["Z"]?.numberValue ?? 0
-        time = member.value["Time"]?.numberValue ?? 0
-      default: continue
-      }
-    }
-  }
-
-  /// A string as itself; null as empty; anything else (never in a checked document) as
-  /// canonical JSON.
-  static func text(_ value: JSONValue) -> String {
-    switch value {
-    case .string(let text): return text
-    case .null: return ""
-    case .number(let number): return PythonFloat.cell(number)
-    default:
-      var bytes: [UInt8] = []
-      CanonicalJSON.encode(value, into: &bytes)
-      return String(decoding: bytes, as: UTF8.self)
     }
   }
 }

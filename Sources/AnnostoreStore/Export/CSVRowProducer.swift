@@ -98,10 +98,18 @@ final class CSVRowProducer {
           try reader.addLeafPaths(of: valuesBytes, row.values!, ordinal: index, to: collector)
         }
         if let selected, !selected.contains(row.id) { continue }
-        let annotation = try reader.annotationFields(row.annotation)
-        guard filter.matches(annotation) else { continue }
+        let annotationBytes = try reader.blob(row.annotation)
         fixed.removeAll(keepingCapacity: true)
-        fixedCells.appendFixedCells(annotation: annotation, into: &fixed)
+        // Without a filter the cells come straight from the bytes when they can.
+        if !filter.isEmpty
+          || !annotationBytes.withUnsafeBufferPointer({
+            fixedCells.appendFixedCells(canonicalAnnotation: $0, into: &fixed)
+          })
+        {
+          let annotation = try reader.annotationFields(of: annotationBytes, row.annotation)
+          guard filter.matches(annotation) else { continue }
+          fixedCells.appendFixedCells(annotation: annotation, into: &fixed)
+        }
         CSVSpool.appendRecord(fixed: fixed, values: valuesBytes, into: &records)
         kept += 1
       }

@@ -63,7 +63,11 @@ extension ObjectReader {
   /// The members of an annotation a CSV row needs (see `AnnotationFields`), or the whole
   /// document when it cannot be skimmed.
   func annotationFields(_ id: ObjectID) throws -> JSONValue {
-    let bytes = try blob(id)
+    try annotationFields(of: try blob(id), id)
+  }
+
+  /// The members a CSV row needs of the annotation in `bytes` (blob `id`).
+  func annotationFields(of bytes: [UInt8], _ id: ObjectID) throws -> JSONValue {
     if let fields = AnnotationFields.read(bytes) { return fields }
     return try parse(bytes, id)
   }
