@@ -9,8 +9,11 @@ struct RecordIDKey: Comparable, Sendable {
 
   init(_ id: String) {
     var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    withUnsafeMutableBytes(of: &words) { raw in
-      for (index, byte) in id.utf8.prefix(24).enumerated() { raw[index] = byte }
+    var id = id
+    id.withUTF8 { utf8 in
+      withUnsafeMutableBytes(of: &words) { raw in
+        raw.copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: utf8.prefix(24))))
+      }
     }
     self.words = (
       UInt64(bigEndian: words.0), UInt64(bigEndian: words.1), UInt64(bigEndian: words.2)
