@@ -113,10 +113,10 @@ public struct CSVLineEncoder: Sendable {
         let number = NumberLiteral.value(value)
         if column.quoted {
           var text: [UInt8] = []
-          PythonFloat.appendCell(number, into: &text)
+          PythonFloat.appendCell(number, literal: value, into: &text)
           CSVCells.appendQuoted(text, into: &line)
         } else {
-          PythonFloat.appendCell(number, into: &line)
+          PythonFloat.appendCell(number, literal: value, into: &line)
         }
       default:
         // An object, array or boolean: its canonical JSON is the bytes as they are.
