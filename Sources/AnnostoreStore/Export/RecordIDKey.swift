@@ -20,6 +20,16 @@ struct RecordIDKey: Comparable, Sendable {
     )
   }
 
+  /// How many bytes of an id the key holds.
+  static let byteCount = 24
+
+  /// The id, when it is at most `byteCount` bytes long (the key then holds all of it).
+  var text: String {
+    withUnsafeBytes(of: (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian)) { raw in
+      String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+    }
+  }
+
   static func == (a: RecordIDKey, b: RecordIDKey) -> Bool { a.words == b.words }
   static func < (a: RecordIDKey, b: RecordIDKey) -> Bool { a.words < b.words }
 
