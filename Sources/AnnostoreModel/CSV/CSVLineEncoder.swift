@@ -12,6 +12,10 @@ public struct CSVLineEncoder: Sendable {
   private let cells: CSVCells
   private let undefined: [UInt8]
   private let lookup: CanonicalValuesLookup?
+  /// The fixed columns' fields and quoting, and the property columns' quoting: what the
+  /// per-row loops need, without copying a column (and retaining its name) per cell.
+  private let fixedLayout: [(field: CSVField, quoted: Bool)]
+  private let propertyQuoted: [Bool]
 
   public init(columns: CSVColumns, format: CSVFormat) {
     self.columns = columns
@@ -19,6 +23,8 @@ public struct CSVLineEncoder: Sendable {
     cells = CSVCells(delimiter: format.delimiter.byte)
     undefined = Array(format.undefinedValue.utf8)
     lookup = CanonicalValuesLookup(paths: columns.propertyPaths)
+    fixedLayout = columns.columns.prefix(CSVColumns.fixed.count).map { ($0.field, $0.quoted) }
+    propertyQuoted = columns.columns.dropFirst(CSVColumns.fixed.count).map(\.quoted)
   }
 
   /// Appends the header line.
@@ -58,7 +64,7 @@ public struct CSVLineEncoder: Sendable {
   }
 
   private func appendFixedCells(_ fixed: FixedFields, into line: inout [UInt8]) {
-    for (index, column) in columns.columns.prefix(CSVColumns.fixed.count).enumerated() {
+    for (index, column) in fixedLayout.enumerated() {
       if index > 0 { line.append(cells.delimiter) }
       switch column.field {
       case .id: cells.append(fixed.text[fixed.id], quoted: column.quoted, into: &line)
@@ -97,21 +103,21 @@ public struct CSVLineEncoder: Sendable {
       guard let span, bytes[span.lowerBound] == UInt8(ascii: "\"") else { continue }
       if bytes[span].contains(UInt8(ascii: "\\")) { return false }
     }
-    for (index, column) in columns.columns.dropFirst(CSVColumns.fixed.count).enumerated() {
+    for (index, quoted) in propertyQuoted.enumerated() {
       line.append(cells.delimiter)
       guard let span = spans[lookup.slotOfColumn[index]] else {
-        cells.append(undefined, quoted: column.quoted, into: &line)
+        cells.append(undefined, quoted: quoted, into: &line)
         continue
       }
       let value = UnsafeBufferPointer(rebasing: bytes[span])
       switch value[0] {
       case UInt8(ascii: "n"):
-        cells.append(undefined, quoted: column.quoted, into: &line)
+        cells.append(undefined, quoted: quoted, into: &line)
       case UInt8(ascii: "\""):
-        cells.append(value.dropFirst().dropLast(), quoted: column.quoted, into: &line)
+        cells.append(value.dropFirst().dropLast(), quoted: quoted, into: &line)
       case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
         let number = NumberLiteral.value(value)
-        if column.quoted {
+        if quoted {
           var text: [UInt8] = []
           PythonFloat.appendCell(number, literal: value, into: &text)
           CSVCells.appendQuoted(text, into: &line)
@@ -120,7 +126,7 @@ public struct CSVLineEncoder: Sendable {
         }
       default:
         // An object, array or boolean: its canonical JSON is the bytes as they are.
-        cells.append(value, quoted: column.quoted, into: &line)
+        cells.append(value, quoted: quoted, into: &line)
       }
     }
     return true

@@ -86,7 +86,7 @@ final class CSVRowProducer {
       records.reserveCapacity(range.count * 256)
       var fixed: [UInt8] = []
       var kept = 0
-      // Rows are read field by field, not copied: a copy retains and releases the id.
+      // Rows are read field by field rather than copied whole.
       for index in range {
         if index + 2 < range.upperBound {
           reader.prefetch(rows[index + 2].annotation)
