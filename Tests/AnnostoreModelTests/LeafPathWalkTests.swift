@@ -85,6 +85,8 @@ import Testing
       #"{"é": 1, "日本": {"語": true}, "😀": {"a b": false}}"#,
       #"{"p": {"b": {"c": "}{", "d": "]"}}}"#,
       #"{"r": {"k": 1}}"#,
+      #"{"": 1, "r": {"": {"": null}}}"#,
+      #"{"": {"": 2}}"#,
     ].map { $0.map(Self.storeFile) }
     try Self.expectSame(rows, fallbacks: 0)
   }

@@ -75,8 +75,9 @@ struct LeafPathTree {
     return child
   }
 
+  /// Whether `node`'s key is `key` (whose length is the key's).
   private func keyEquals(_ node: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let base = key.baseAddress else { return true }
+    guard let base = key.baseAddress, !key.isEmpty else { return true }
     return keyBytes.withUnsafeBufferPointer {
       memcmp($0.baseAddress! + nodes[node].keyStart, base, key.count) == 0
     }
