@@ -9,20 +9,24 @@ struct RecordIDKey: Comparable, Sendable {
 
   init(_ id: String) {
     var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    withUnsafeMutableBytes(of: &words) { raw in
-      for (index, byte) in id.utf8.prefix(24).enumerated() { raw[index] = byte }
+    var id = id
+    id.withUTF8 { utf8 in
+      withUnsafeMutableBytes(of: &words) { raw in
+        raw.copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: utf8.prefix(24))))
+      }
     }
     self.words = (
       UInt64(bigEndian: words.0), UInt64(bigEndian: words.1), UInt64(bigEndian: words.2)
     )
   }
 
-  /// The id the key was made from, when that id has at most 24 bytes (a longer one's key
-  /// holds only its first 24).
-  var shortID: String {
-    var bytes = (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian)
-    return withUnsafeBytes(of: &bytes) { raw in
-      String(decoding: raw.prefix(raw.firstIndex(of: 0) ?? raw.count), as: UTF8.self)
+  /// How many bytes of an id the key holds.
+  static let byteCount = 24
+
+  /// The id, when it is at most `byteCount` bytes long (the key then holds all of it).
+  var text: String {
+    withUnsafeBytes(of: (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian)) { raw in
+      String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
     }
   }
 

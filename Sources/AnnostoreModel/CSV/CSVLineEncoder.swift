@@ -12,6 +12,10 @@ public struct CSVLineEncoder: Sendable {
   private let cells: CSVCells
   private let undefined: [UInt8]
   private let lookup: CanonicalValuesLookup?
+  /// The fixed columns' fields and quoting, and the property columns' quoting: what the
+  /// per-row loops need, without copying a column (and retaining its name) per cell.
+  private let fixedLayout: [(field: CSVField, quoted: Bool)]
+  private let propertyQuoted: [Bool]
 
   public init(columns: CSVColumns, format: CSVFormat) {
     self.columns = columns
@@ -19,6 +23,8 @@ public struct CSVLineEncoder: Sendable {
     cells = CSVCells(delimiter: format.delimiter.byte)
     undefined = Array(format.undefinedValue.utf8)
     lookup = CanonicalValuesLookup(paths: columns.propertyPaths)
+    fixedLayout = columns.columns.prefix(CSVColumns.fixed.count).map { ($0.field, $0.quoted) }
+    propertyQuoted = columns.columns.dropFirst(CSVColumns.fixed.count).map(\.quoted)
   }
 
   /// Appends the header line.
@@ -42,18 +48,33 @@ public struct CSVLineEncoder: Sendable {
   /// a delimiter after them. They depend on the annotation and the format only, so they
   /// can be made before the property columns are known.
   public func appendFixedCells(annotation: JSONValue, into line: inout [UInt8]) {
-    let fixed = FixedFields(annotation)
-    for (index, column) in columns.columns.prefix(CSVColumns.fixed.count).enumerated() {
+    appendFixedCells(FixedFields(annotation), into: &line)
+  }
+
+  /// The same cells as `appendFixedCells(annotation:into:)`, read straight from the
+  /// canonical JSON of an annotation's store file (no `JSONValue` is built: the first
+  /// pass of a large export reads a million annotations). Returns false, having appended
+  /// nothing, when the bytes need the full parser (see `FixedFields.init(canonical:)`).
+  public func appendFixedCells(
+    canonicalAnnotation bytes: UnsafeBufferPointer<UInt8>, into line: inout [UInt8]
+  ) -> Bool {
+    guard let fixed = FixedFields(canonical: bytes) else { return false }
+    appendFixedCells(fixed, into: &line)
+    return true
+  }
+
+  private func appendFixedCells(_ fixed: FixedFields, into line: inout [UInt8]) {
+    for (index, column) in fixedLayout.enumerated() {
       if index > 0 { line.append(cells.delimiter) }
       switch column.field {
-      case .id: cells.append(fixed.id.utf8, quoted: column.quoted, into: &line)
+      case .id: cells.append(fixed.text[fixed.id], quoted: column.quoted, into: &line)
       case .channel: appendNumber(fixed.channel, into: &line)
       case .xy: appendNumber(fixed.xy + 1, into: &line)
       case .z: appendNumber(fixed.z + 1, into: &line)
       case .time: appendNumber(fixed.time + 1, into: &line)
-      case .tags: cells.append(fixed.tags.utf8, quoted: column.quoted, into: &line)
-      case .shape: cells.append(fixed.shape.utf8, quoted: column.quoted, into: &line)
-      case .name: cells.append(fixed.name.utf8, quoted: column.quoted, into: &line)
+      case .tags: cells.append(fixed.text[fixed.tags], quoted: column.quoted, into: &line)
+      case .shape: cells.append(fixed.text[fixed.shape], quoted: column.quoted, into: &line)
+      case .name: cells.append(fixed.text[fixed.name], quoted: column.quoted, into: &line)
       case .property: continue
       }
     }
@@ -82,30 +103,30 @@ public struct CSVLineEncoder: Sendable {
       guard let span, bytes[span.lowerBound] == UInt8(ascii: "\"") else { continue }
       if bytes[span].contains(UInt8(ascii: "\\")) { return false }
     }
-    for (index, column) in columns.columns.dropFirst(CSVColumns.fixed.count).enumerated() {
+    for (index, quoted) in propertyQuoted.enumerated() {
       line.append(cells.delimiter)
       guard let span = spans[lookup.slotOfColumn[index]] else {
-        cells.append(undefined, quoted: column.quoted, into: &line)
+        cells.append(undefined, quoted: quoted, into: &line)
         continue
       }
       let value = UnsafeBufferPointer(rebasing: bytes[span])
       switch value[0] {
       case UInt8(ascii: "n"):
-        cells.append(undefined, quoted: column.quoted, into: &line)
+        cells.append(undefined, quoted: quoted, into: &line)
       case UInt8(ascii: "\""):
-        cells.append(value.dropFirst().dropLast(), quoted: column.quoted, into: &line)
+        cells.append(value.dropFirst().dropLast(), quoted: quoted, into: &line)
       case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
         let number = NumberLiteral.value(value)
-        if column.quoted {
+        if quoted {
           var text: [UInt8] = []
-          PythonFloat.appendCell(number, into: &text)
+          PythonFloat.appendCell(number, literal: value, into: &text)
           CSVCells.appendQuoted(text, into: &line)
         } else {
-          PythonFloat.appendCell(number, into: &line)
+          PythonFloat.appendCell(number, literal: value, into: &line)
         }
       default:
         // An object, array or boolean: its canonical JSON is the bytes as they are.
-        cells.append(value, quoted: column.quoted, into: &line)
+        cells.append(value, quoted: quoted, into: &line)
       }
     }
     return true
@@ -136,53 +157,6 @@ public struct CSVLineEncoder: Sendable {
       var text: [UInt8] = []
       CanonicalJSON.encode(other, into: &text)
       cells.append(text, quoted: quoted, into: &line)
-    }
-  }
-}
-
-/// The fixed cells of one annotation, read in one pass over its members.
-struct FixedFields {
-  var id = ""
-  var channel: Double = 0
-  var xy: Double = 0
-  var z: Double = 0
-  var time: Double = 0
-  var tags = ""
-  var shape = ""
-  var name = ""
-
-  init(_ annotation: JSONValue) {
-    guard case .object(let members) = annotation else { return }
-    for member in members {
-      switch member.key {
-      case "_id": id = Self.text(member.value)
-      case "channel": channel = member.value.numberValue ?? 0
-      case "shape": shape = Self.text(member.value)
-      case "name": name = Self.text(member.value)
-      case "tags":
-        if case .array(let elements) = member.value {
-          tags = elements.map(Self.text).joined(separator: ", ")
-        }
-      case "location":
-        xy = member.value["XY"]?.numberValue ?? 0
-        z = member.value["Z"]?.numberValue ?? 0
-        time = member.value["Time"]?.numberValue ?? 0
-      default: continue
-      }
-    }
-  }
-
-  /// A string as itself; null as empty; anything else (never in a checked document) as
-  /// canonical JSON.
-  static func text(_ value: JSONValue) -> String {
-    switch value {
-    case .string(let text): return text
-    case .null: return ""
-    case .number(let number): return PythonFloat.cell(number)
-    default:
-      var bytes: [UInt8] = []
-      CanonicalJSON.encode(value, into: &bytes)
-      return String(decoding: bytes, as: UTF8.self)
     }
   }
 }

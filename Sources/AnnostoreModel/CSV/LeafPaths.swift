@@ -16,14 +16,11 @@
 /// files are canonical JSON, so keys come in RFC 8785 order (NimbusImage uses insertion
 /// order, which the store does not keep). A path is one list of keys: two paths whose
 /// keys join to the same dotted string both count (NimbusImage's keys never hold a dot).
+///
+/// The paths live in a `LeafPathTree`, which both walks feed: the one over a parsed
+/// `JSONValue` and the one over a store file's canonical bytes (which builds no value).
 public final class LeafPathCollector {
-  private final class Node {
-    var children: [String: Node] = [:]
-    /// Where the last leaf at this path was seen: row ordinal, then leaf within the row.
-    var lastSeen: (row: Int, leaf: Int)?
-  }
-
-  private let root = Node()
+  private var tree = LeafPathTree()
   private var nextOrdinal = 0
 
   public init() {}
@@ -39,65 +36,43 @@ public final class LeafPathCollector {
     nextOrdinal = max(nextOrdinal, ordinal + 1)
     guard case .object(let members) = values else { return }
     var leaf = 0
-    for member in members { walk(member.key, member.value, under: root, ordinal, &leaf) }
+    for member in members {
+      Self.walk(member.key, member.value, under: LeafPathTree.root, ordinal, &leaf, &tree)
+    }
   }
 
-  private func walk(
-    _ key: String, _ value: JSONValue, under parent: Node, _ ordinal: Int, _ leaf: inout Int
+  /// Walks the values object of the row at `ordinal` from the bytes of its store file
+  /// (canonical JSON), as `add(_:ordinal:)` walks the parsed object, without parsing it.
+  /// Returns false when the bytes need the full parser (an escaped key, say); then pass
+  /// the parsed object to `add(_:ordinal:)`, which gives the same paths as if this had
+  /// succeeded.
+  public func add(canonicalValues bytes: UnsafeBufferPointer<UInt8>, ordinal: Int) -> Bool {
+    nextOrdinal = max(nextOrdinal, ordinal + 1)
+    return tree.add(canonical: bytes, row: ordinal)
+  }
+
+  private static func walk(
+    _ key: String, _ value: JSONValue, under parent: Int, _ ordinal: Int, _ leaf: inout Int,
+    _ tree: inout LeafPathTree
   ) {
-    let node: Node
-    if let existing = parent.children[key] {
-      node = existing
-    } else {
-      node = Node()
-      parent.children[key] = node
-    }
+    let node = tree.child(of: parent, named: key)
     if case .object(let members) = value, !members.isEmpty {
-      for member in members { walk(member.key, member.value, under: node, ordinal, &leaf) }
+      for member in members { walk(member.key, member.value, under: node, ordinal, &leaf, &tree) }
     } else {
       leaf += 1
-      let seen = (ordinal, leaf)
-      if let last = node.lastSeen, last > seen { return }
-      node.lastSeen = seen
+      tree.sight(node, row: ordinal, leaf: leaf)
     }
   }
 
   /// Takes in what another collector saw.
   public func merge(_ other: LeafPathCollector) {
     nextOrdinal = max(nextOrdinal, other.nextOrdinal)
-    Self.merge(other.root, into: root)
-  }
-
-  private static func merge(_ source: Node, into target: Node) {
-    if let seen = source.lastSeen, target.lastSeen.map({ $0 < seen }) ?? true {
-      target.lastSeen = seen
-    }
-    for (key, child) in source.children {
-      if let existing = target.children[key] {
-        merge(child, into: existing)
-      } else {
-        target.children[key] = child
-      }
-    }
+    let source = other.tree
+    tree.merge(source)
   }
 
   /// The leaf paths in NimbusImage's order, keeping those whose property `includes` accepts.
   public func paths(including includes: (String) -> Bool = { _ in true }) -> [PropertyPath] {
-    var found: [(PropertyPath, (row: Int, leaf: Int))] = []
-    for (propertyID, node) in root.children where includes(propertyID) {
-      collect(node, PropertyPath(propertyID), into: &found)
-    }
-    return found.sorted { $0.1 > $1.1 }.map(\.0)
-  }
-
-  private func collect(
-    _ node: Node, _ path: PropertyPath, into found: inout [(PropertyPath, (row: Int, leaf: Int))]
-  ) {
-    if let seen = node.lastSeen { found.append((path, seen)) }
-    for (key, child) in node.children {
-      var deeper = path
-      deeper.keys.append(key)
-      collect(child, deeper, into: &found)
-    }
+    tree.paths(including: includes)
   }
 }

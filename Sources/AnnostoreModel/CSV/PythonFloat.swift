@@ -16,6 +16,23 @@ public enum PythonFloat {
     }
   }
 
+  /// Appends the number a JSON literal stands for (`value`, already converted) as a
+  /// NimbusImage CSV cell writes it, taking the digits from the literal when it has at
+  /// most 15 significant digits (see `ShortestDigits.of(literal:)`) instead of computing
+  /// them: the second pass of a large export prints a few million such numbers.
+  public static func appendCell(
+    _ value: Double, literal: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]
+  ) {
+    if value.isFinite, value != value.rounded(.towardZero),
+      let (digits, point) = ShortestDigits.of(literal: literal)
+    {
+      if value.sign == .minus { output.append(UInt8(ascii: "-")) }
+      appendPythonLayout(digits: digits, point: point, into: &output)
+    } else {
+      appendCell(value, into: &output)
+    }
+  }
+
   /// A number as a NimbusImage CSV cell writes it.
   public static func cell(_ value: Double) -> String {
     var bytes: [UInt8] = []

@@ -6,9 +6,15 @@ public enum RecordID {
 
   /// Whether `text` is a plain token that can safely name a file.
   public static func isValid(_ text: String) -> Bool {
-    let utf8 = text.utf8
-    guard !utf8.isEmpty, utf8.count <= maximumLength else { return false }
-    for byte in utf8 {
+    var text = text
+    // Over the contiguous bytes: a store's million file names pass through here.
+    return text.withUTF8(isValid)
+  }
+
+  /// Whether the UTF-8 `bytes` are a plain token that can safely name a file.
+  public static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard !bytes.isEmpty, bytes.count <= maximumLength else { return false }
+    for byte in bytes {
       switch byte {
       case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
         UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):

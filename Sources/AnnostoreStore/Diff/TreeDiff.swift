@@ -2,32 +2,25 @@ import AnnostoreGit
 import AnnostoreModel
 
 /// One record file that differs between two revisions: its blob on each side (nil where the
-/// record does not exist).
-///
-/// A diff of a million records lists a million of these before reading any, so the id is
-/// kept inline as its `RecordIDKey` (a string of its own only when longer than 24 bytes):
-/// no allocation per record, and sorting by id compares words.
+/// record does not exist). A diff of a million records lists a million of these before
+/// reading any, so the id is a `CompactRecordID`.
 struct ChangedRecord: Sendable {
-  /// The id's place in id order, and the id itself when it has at most 24 bytes.
-  let key: RecordIDKey
-  /// The id when its key cannot hold it.
-  private let longID: String?
+  let compactID: CompactRecordID
   var old: ObjectID?
   var new: ObjectID?
 
   init(id: String, old: ObjectID?, new: ObjectID?) {
-    key = RecordIDKey(id)
-    longID = id.utf8.count > 24 ? id : nil
+    compactID = CompactRecordID(id)
     self.old = old
     self.new = new
   }
 
   /// The record's id.
-  var id: String { longID ?? key.shortID }
+  var id: String { compactID.text }
 
   /// Whether `a` comes before `b` in id order (byte order of the ids).
   static func precedes(_ a: ChangedRecord, _ b: ChangedRecord) -> Bool {
-    RecordIDKey.precedes(a.key, a.id, b.key, b.id)
+    CompactRecordID.precedes(a.compactID, b.compactID)
   }
 
   /// Whether the record appeared, disappeared or changed.

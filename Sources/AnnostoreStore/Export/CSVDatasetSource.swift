@@ -7,9 +7,14 @@ import AnnostoreModel
 struct CSVDatasetSource {
   /// One row to be: an annotation's id, its document's blob, its values' blob if any.
   struct Row: Sendable {
-    var id: String
-    var annotation: ObjectID
+    /// The annotation's id and document blob (see `ListedRecord` for why not a string).
+    var listed: ListedRecord
     var values: ObjectID?
+
+    /// The annotation's id.
+    var id: String { listed.id }
+    /// The blob of the annotation's document.
+    var annotation: ObjectID { listed.blob }
   }
 
   let name: String
@@ -55,10 +60,10 @@ struct CSVDatasetSource {
     var rows: [Row] = []
     rows.reserveCapacity(annotations.count)
     var next = 0
-    for (id, blob) in annotations {
-      while next < values.count, values[next].id < id { next += 1 }
-      let match = next < values.count && values[next].id == id
-      rows.append(Row(id: id, annotation: blob, values: match ? values[next].blob : nil))
+    for record in annotations {
+      while next < values.count, ListedRecord.precedes(values[next], record) { next += 1 }
+      let match = next < values.count && ListedRecord.sameID(values[next], record)
+      rows.append(Row(listed: record, values: match ? values[next].blob : nil))
     }
     return rows
   }

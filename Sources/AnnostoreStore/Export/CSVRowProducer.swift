@@ -43,7 +43,7 @@ final class CSVRowProducer {
       let collector = LeafPathCollector()
       for index in range {
         guard let blob = rows[index].values else { continue }
-        collector.add(try reader.document(blob), ordinal: index)
+        try reader.addLeafPaths(of: try reader.blob(blob), blob, ordinal: index, to: collector)
       }
       return CollectorBox(collector)
     } merge: { box in
@@ -69,22 +69,31 @@ final class CSVRowProducer {
       records.reserveCapacity(range.count * 256)
       var fixed: [UInt8] = []
       var kept = 0
+      // Rows are read field by field rather than copied whole.
       for index in range {
-        let row = rows[index]
         if index + 2 < range.upperBound {
-          let ahead = rows[index + 2]
-          reader.prefetch(ahead.annotation)
-          if let values = ahead.values { reader.prefetch(values) }
+          reader.prefetch(rows[index + 2].annotation)
+          if let values = rows[index + 2].values { reader.prefetch(values) }
         }
-        let valuesBytes = try row.values.map { try reader.blob($0) }
-        if let valuesBytes {
-          collector.add(try reader.parse(valuesBytes, row.values!), ordinal: index)
+        let valuesID = rows[index].values
+        let valuesBytes = try valuesID.map { try reader.blob($0) }
+        if let valuesBytes, let valuesID {
+          try reader.addLeafPaths(of: valuesBytes, valuesID, ordinal: index, to: collector)
         }
-        if let selected, !selected.contains(row.id) { continue }
-        let annotation = try reader.annotationFields(row.annotation)
-        guard filter.matches(annotation) else { continue }
+        if let selected, !selected.contains(rows[index].id) { continue }
+        let annotation = rows[index].annotation
+        let annotationBytes = try reader.blob(annotation)
         fixed.removeAll(keepingCapacity: true)
-        fixedCells.appendFixedCells(annotation: annotation, into: &fixed)
+        // Without a filter the cells come straight from the bytes when they can.
+        if !filter.isEmpty
+          || !annotationBytes.withUnsafeBufferPointer({
+            fixedCells.appendFixedCells(canonicalAnnotation: $0, into: &fixed)
+          })
+        {
+          let fields = try reader.annotationFields(of: annotationBytes, annotation)
+          guard filter.matches(fields) else { continue }
+          fixedCells.appendFixedCells(annotation: fields, into: &fixed)
+        }
         CSVSpool.appendRecord(fixed: fixed, values: valuesBytes, into: &records)
         kept += 1
       }

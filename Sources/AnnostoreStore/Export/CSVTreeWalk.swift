@@ -12,7 +12,7 @@ enum CSVTreeWalk {
   /// order).
   static func sortedRecords(
     _ kind: RecordKind, in dataset: DatasetTrees, packs: PackSet, workers: Int
-  ) throws -> [(id: String, blob: ObjectID)] {
+  ) throws -> [ListedRecord] {
     guard let top = dataset.tree(of: kind) else { return [] }
     let reader = try ObjectReader(packs: packs)
     if !kind.isSharded || workers <= 1 {
@@ -47,28 +47,27 @@ enum CSVTreeWalk {
 
 /// The records one worker walked, and their order by id.
 private struct WalkedPart: Sendable {
-  var ids: [String] = []
-  var blobs: [ObjectID] = []
-  /// Positions in `ids`, with their keys, sorted by id once `sort` has run.
+  var records: [ListedRecord] = []
+  /// Positions in `records`, with their keys, sorted by id once `sort` has run.
   var order: [(key: RecordIDKey, walk: Int32)] = []
 
   mutating func add(_ id: String, _ blob: ObjectID) {
-    order.append((RecordIDKey(id), Int32(ids.count)))
-    ids.append(id)
-    blobs.append(blob)
+    let record = ListedRecord(id: id, blob: blob)
+    order.append((record.key, Int32(records.count)))
+    records.append(record)
   }
 
   mutating func sort() {
-    let ids = ids
+    let records = records
     order.sort { a, b in
-      RecordIDKey.precedes(a.key, ids[Int(a.walk)], b.key, ids[Int(b.walk)])
+      RecordIDKey.precedes(a.key, records[Int(a.walk)].id, b.key, records[Int(b.walk)].id)
     }
   }
 
   /// The records of sorted parts (whose ids are distinct) in one list, in id order.
-  static func merged(_ parts: [WalkedPart]) -> [(id: String, blob: ObjectID)] {
-    var records: [(id: String, blob: ObjectID)] = []
-    records.reserveCapacity(parts.reduce(0) { $0 + $1.ids.count })
+  static func merged(_ parts: [WalkedPart]) -> [ListedRecord] {
+    var merged: [ListedRecord] = []
+    merged.reserveCapacity(parts.reduce(0) { $0 + $1.records.count })
     var next = [Int](repeating: 0, count: parts.count)
     while true {
       var best = -1
@@ -80,15 +79,14 @@ private struct WalkedPart: Sendable {
         let candidate = parts[part].order[next[part]]
         let leader = parts[best].order[next[best]]
         if RecordIDKey.precedes(
-          candidate.key, parts[part].ids[Int(candidate.walk)], leader.key,
-          parts[best].ids[Int(leader.walk)])
+          candidate.key, parts[part].records[Int(candidate.walk)].id, leader.key,
+          parts[best].records[Int(leader.walk)].id)
         {
           best = part
         }
       }
-      guard best >= 0 else { return records }
-      let walk = Int(parts[best].order[next[best]].walk)
-      records.append((parts[best].ids[walk], parts[best].blobs[walk]))
+      guard best >= 0 else { return merged }
+      merged.append(parts[best].records[Int(parts[best].order[next[best]].walk)])
       next[best] += 1
     }
   }

@@ -49,10 +49,25 @@ extension ObjectReader {
     try parse(try blob(id), id)
   }
 
+  /// Adds the values object in `bytes` (blob `id`) to `collector` as the row at `ordinal`:
+  /// walked in its canonical bytes, or parsed first when the bytes need the parser.
+  func addLeafPaths(
+    of bytes: [UInt8], _ id: ObjectID, ordinal: Int, to collector: LeafPathCollector
+  ) throws {
+    let walked = bytes.withUnsafeBufferPointer {
+      collector.add(canonicalValues: $0, ordinal: ordinal)
+    }
+    if !walked { collector.add(try parse(bytes, id), ordinal: ordinal) }
+  }
+
   /// The members of an annotation a CSV row needs (see `AnnotationFields`), or the whole
   /// document when it cannot be skimmed.
   func annotationFields(_ id: ObjectID) throws -> JSONValue {
-    let bytes = try blob(id)
+    try annotationFields(of: try blob(id), id)
+  }
+
+  /// The members a CSV row needs of the annotation in `bytes` (blob `id`).
+  func annotationFields(of bytes: [UInt8], _ id: ObjectID) throws -> JSONValue {
     if let fields = AnnotationFields.read(bytes) { return fields }
     return try parse(bytes, id)
   }
