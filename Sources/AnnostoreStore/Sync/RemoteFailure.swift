@@ -20,7 +20,8 @@ enum RemoteFailure {
       case .http, .https:
         hint =
           "Set \(SyncOptions.httpUserVariable) and \(SyncOptions.httpTokenVariable) to a user "
-          + "and token the server accepts. \(unchanged)"
+          + "and token the server accepts, or save a login for this server in a git "
+          + "credential helper (`git config credential.helper`). \(unchanged)"
       default:
         hint = unchanged
       }
