@@ -98,47 +98,13 @@ enum NumberLiteral {
 
   /// The value of `literal`, a valid JSON number.
   static func value(_ literal: UnsafeBufferPointer<UInt8>) -> Double {
-    var index = 0
-    let negative = literal.first == UInt8(ascii: "-")
-    if negative { index += 1 }
-    var mantissa: UInt64 = 0
-    var digits = 0
-    var exponent = 0
-    func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
-    while index < literal.count, isDigit(literal[index]) {
-      mantissa = mantissa &* 10 &+ UInt64(literal[index] - 0x30)
-      digits += 1
-      index += 1
-    }
-    if index < literal.count, literal[index] == UInt8(ascii: ".") {
-      index += 1
-      while index < literal.count, isDigit(literal[index]) {
-        mantissa = mantissa &* 10 &+ UInt64(literal[index] - 0x30)
-        digits += 1
-        exponent -= 1
-        index += 1
-      }
-    }
-    if index < literal.count, literal[index] | 0x20 == UInt8(ascii: "e") {
-      index += 1
-      var negativeExponent = false
-      if index < literal.count,
-        literal[index] == UInt8(ascii: "-") || literal[index] == UInt8(ascii: "+")
-      {
-        negativeExponent = literal[index] == UInt8(ascii: "-")
-        index += 1
-      }
-      var written = 0
-      while index < literal.count, isDigit(literal[index]), written < 100_000 {
-        written = written * 10 + Int(literal[index] - 0x30)
-        index += 1
-      }
-      exponent += negativeExponent ? -written : written
-    }
-    if digits <= 19, mantissa <= 1 << 53, (-22...22).contains(exponent) {
-      var value = Double(mantissa)
-      value = exponent >= 0 ? value * powers[exponent] : value / powers[-exponent]
-      return negative ? -value : value
+    if let decimal = DecimalLiteral(literal), decimal.digitCount <= 19,
+      decimal.mantissa <= 1 << 53, (-22...22).contains(decimal.exponent)
+    {
+      var value = Double(decimal.mantissa)
+      value =
+        decimal.exponent >= 0 ? value * powers[decimal.exponent] : value / powers[-decimal.exponent]
+      return decimal.negative ? -value : value
     }
     return ParserCore.convertWithStrtod(literal.baseAddress!, count: literal.count)
   }

@@ -43,52 +43,15 @@ enum ShortestDigits {
   /// (two such decimals lie further apart than any double's rounding interval is wide),
   /// so its digits are those `of` would compute. Nil for longer literals and for zero.
   static func of(literal: UnsafeBufferPointer<UInt8>) -> (digits: [UInt8], point: Int)? {
-    var digits: [UInt8] = []
-    digits.reserveCapacity(17)
-    var integerDigits = 0
-    var seenPoint = false
-    var index = 0
-    if index < literal.count, literal[index] == UInt8(ascii: "-") { index += 1 }
-    while index < literal.count {
-      let byte = literal[index]
-      if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-        // Leading zeros are not significant; they only move the point.
-        if digits.isEmpty && byte == UInt8(ascii: "0") {
-          if seenPoint { integerDigits -= 1 }
-        } else {
-          digits.append(byte)
-          if !seenPoint { integerDigits += 1 }
-        }
-      } else if byte == UInt8(ascii: ".") && !seenPoint {
-        seenPoint = true
-      } else {
-        break
-      }
-      index += 1
+    guard var decimal = DecimalLiteral(literal), decimal.digitCount <= 19, decimal.mantissa > 0
+    else { return nil }
+    while decimal.mantissa % 10 == 0 {
+      decimal.mantissa /= 10
+      decimal.exponent += 1
+      decimal.digitCount -= 1
     }
-    var exponent = 0
-    if index < literal.count, literal[index] | 0x20 == UInt8(ascii: "e") {
-      index += 1
-      var negative = false
-      if index < literal.count,
-        literal[index] == UInt8(ascii: "-") || literal[index] == UInt8(ascii: "+")
-      {
-        negative = literal[index] == UInt8(ascii: "-")
-        index += 1
-      }
-      let start = index
-      while index < literal.count, literal[index] >= UInt8(ascii: "0"),
-        literal[index] <= UInt8(ascii: "9"), index - start < 6
-      {
-        exponent = exponent * 10 + Int(literal[index] - UInt8(ascii: "0"))
-        index += 1
-      }
-      guard index > start else { return nil }
-      if negative { exponent = -exponent }
-    }
-    guard index == literal.count else { return nil }
-    while let last = digits.last, last == UInt8(ascii: "0") { digits.removeLast() }
-    guard !digits.isEmpty, digits.count <= 15 else { return nil }
-    return (digits, integerDigits + exponent)
+    guard decimal.digitCount <= 15 else { return nil }
+    let digits = Array(String(decimal.mantissa).utf8)
+    return (digits, digits.count + decimal.exponent)
   }
 }
