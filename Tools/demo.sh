@@ -33,4 +33,10 @@ step -C "$store" status
 step -C "$store" verify
 printf '\n$ git -C %s log --oneline --stat -1 | tail -4   # plain git reads the store too\n' "$store"
 git -C "$store" log --oneline --stat -1 | tail -4
+printf '\n$ git init -q --bare -b main %s   # a shared repository (any git server works)\n' "$out/shared.git"
+git init -q --bare -b main "$out/shared.git"
+step -C "$store" remote add origin "$out/shared.git"
+step -C "$store" push
+step clone "$out/shared.git" "$out/colleague.annostore"
+step -C "$out/colleague.annostore" log -n 1
 printf '\nThe store is in %s; the re-exported first revision is %s.\n' "$store" "$out/back.json"
