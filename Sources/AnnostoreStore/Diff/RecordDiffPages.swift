@@ -63,7 +63,12 @@ struct RecordDiffPages: Sendable {
     guard reading else {
       return ChangeList(counts: counts) { page in
         let columns = ColumnCache()
-        try page(records.map { compare($0, nil, nil, columns) })
+        var start = 0
+        while start < records.count {
+          let end = min(records.count, start + 4096)
+          try page(records[start..<end].map { compare($0, nil, nil, columns) })
+          start = end
+        }
       }
     }
     let packs = packs
