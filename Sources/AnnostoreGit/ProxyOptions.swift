@@ -1,0 +1,65 @@
+// libgit2's proxy options for one remote operation, from the proxy `RemoteAccess` names.
+
+import CGit2
+import Foundation
+
+extension RemoteSession {
+  /// Runs `body` with libgit2 proxy options for this session: the access's proxy, given
+  /// explicitly (`GIT_PROXY_SPECIFIED`), for an HTTP(S) remote, else no proxy at all
+  /// (`GIT_PROXY_NONE`, so libgit2 never guesses one). The URL stays valid for the call.
+  ///
+  /// libgit2 itself logs in to a proxy with the user and password its URL carries. Refused
+  /// before any connection, naming the proxy without its password: a proxy scheme
+  /// libgit2's HTTP transport cannot speak (socks, ...), and a plain http:// remote, which
+  /// libgit2 1.5 would reach directly despite the proxy (it tunnels only https://).
+  func withProxyOptions<R>(_ body: (inout git_proxy_options) throws -> R) throws -> R {
+    var options = git_proxy_options()
+    try gitCheck(
+      "git_proxy_options_init",
+      git_proxy_options_init(&options, UInt32(GIT_PROXY_OPTIONS_VERSION)))
+    guard let proxy = usedProxy else { return try body(&options) }
+    let scheme = proxy.prefix { $0 != ":" }.lowercased()
+    guard scheme == "http" || scheme == "https" else {
+      throw GitError(
+        call: "proxy",
+        message: "the proxy \(Self.redacted(proxy)) is not an http:// or https:// proxy, "
+          + "the only kinds annostore can use", kind: .proxy)
+    }
+    guard url.transport == .https else {
+      throw GitError(
+        call: "proxy",
+        message: "cannot reach the http:// remote through the proxy \(Self.redacted(proxy)): "
+          + "libgit2 1.5 sends plain http:// requests to the server itself instead of the "
+          + "proxy (libgit2 issue #5650), so annostore refuses; use the remote's https:// "
+          + "URL, or exempt the host with no_proxy", kind: .proxy)
+    }
+    return try proxy.withCString { url in
+      options.type = GIT_PROXY_SPECIFIED
+      options.url = url
+      return try body(&options)
+    }
+  }
+
+  /// The proxy this session's connections go through: the access's, for HTTP(S) only.
+  var usedProxy: String? {
+    guard url.transport == .http || url.transport == .https else { return nil }
+    return access.proxy.flatMap { $0.isEmpty ? nil : $0 }
+  }
+
+  /// `text` with the password `proxy` carries, if any, replaced by `***`.
+  static func hidingPassword(of proxy: String, in text: String) -> String {
+    let url = ProxyRule.withScheme(proxy)
+    guard let schemeEnd = url.range(of: "://") else { return text }
+    let authority = url[schemeEnd.upperBound...].prefix { $0 != "/" }
+    guard let at = authority.lastIndex(of: "@"),
+      let colon = authority[..<at].firstIndex(of: ":")
+    else { return text }
+    let password = authority[authority.index(after: colon)..<at]
+    return password.isEmpty ? text : text.replacingOccurrences(of: password, with: "***")
+  }
+
+  /// `proxy` with any password replaced by `***`, safe to print.
+  static func redacted(_ proxy: String) -> String {
+    RemoteURL(ProxyRule.withScheme(proxy)).redacted
+  }
+}
