@@ -8,8 +8,9 @@ extension RemoteSession {
   /// explicitly (`GIT_PROXY_SPECIFIED`), for an HTTP(S) remote, else no proxy at all
   /// (`GIT_PROXY_NONE`, so libgit2 never guesses one). The URL stays valid for the call.
   ///
-  /// libgit2 itself logs in to a proxy with the user and password its URL carries. Refused
-  /// before any connection, naming the proxy without its password: a proxy scheme
+  /// libgit2 itself logs in to a proxy with the user and password its URL carries; a proxy
+  /// that asks for another login ends the operation with a clear error. Two cases are
+  /// refused before any connection, naming the proxy without its password: a proxy scheme
   /// libgit2's HTTP transport cannot speak (socks, ...), and a plain http:// remote, which
   /// libgit2 1.5 would reach directly despite the proxy (it tunnels only https://).
   func withProxyOptions<R>(_ body: (inout git_proxy_options) throws -> R) throws -> R {
@@ -36,14 +37,36 @@ extension RemoteSession {
     return try proxy.withCString { url in
       options.type = GIT_PROXY_SPECIFIED
       options.url = url
+      options.payload = Unmanaged.passUnretained(self).toOpaque()
+      options.credentials = { _, _, _, _, payload in
+        guard let payload else { return GIT_EAUTH.rawValue }
+        return Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
+          .refuseProxyLogin()
+      }
       return try body(&options)
     }
+  }
+
+  /// Called by libgit2 when the proxy asks for a login that the proxy URL did not give, or
+  /// refused the one it gave: records why, for `error(call:code:)`, and stops libgit2.
+  private func refuseProxyLogin() -> Int32 {
+    guard let proxy = usedProxy else { return GIT_EAUTH.rawValue }
+    let withLogin = RemoteURL(ProxyRule.withScheme(proxy)).hasSecret
+    let reason =
+      withLogin
+      ? "the proxy \(Self.redacted(proxy)) refused the user and password of its URL"
+      : "the proxy \(Self.redacted(proxy)) asks for a login: give it in the proxy URL "
+        + "(http://user:password@host:port)"
+    if failure == nil {
+      failure = GitError(call: "proxy credentials", message: reason, kind: .proxy)
+    }
+    return GIT_EAUTH.rawValue
   }
 
   /// The proxy this session's connections go through: the access's, for HTTP(S) only.
   var usedProxy: String? {
     guard url.transport == .http || url.transport == .https else { return nil }
-    return access.proxy.flatMap { $0.isEmpty ? nil : $0 }
+    return access.proxy.flatMap { $0.isEmpty ? nil : ProxyRule.withScheme($0) }
   }
 
   /// `text` with the password `proxy` carries, if any, replaced by `***`.

@@ -755,7 +755,7 @@ def test_https_through_a_proxy_from_the_environment(run, tls_server, tmp_path):
 def test_https_through_a_proxy_from_git_config(run, tls_server, tmp_path):
     """git's `http.proxy` (the store's config; the user's ~/.gitconfig for a clone) wins
     over the environment, `remote.<name>.proxy` over both; the proxy's login in its URL
-    is used and never printed."""
+    is used and never printed; a wrong or missing login is a clear refusal."""
     server, root, env = tls_server
     bare = bare_repository(root / "lab.git")
     dead = f"http://127.0.0.1:{free_port()}"
@@ -777,8 +777,11 @@ def test_https_through_a_proxy_from_git_config(run, tls_server, tmp_path):
         git(a, "config", "--unset", "remote.origin.proxy")
         git(a, "config", "http.proxy", proxy.url((PROXY_USER, "wrong-pass")))
         refused = run(["-C", a, "fetch"], ok=REMOTE_FAILURE, env=env)
+        assert_refused(refused, "refused the user and password", f"{PROXY_USER}:***@")
         assert "wrong-pass" not in refused.stdout + refused.stderr
-        assert PROXY_PASSWORD not in refused.stdout + refused.stderr
+        git(a, "config", "http.proxy", proxy.url())
+        refused = run(["-C", a, "fetch"], ok=REMOTE_FAILURE, env=env)
+        assert_refused(refused, "asks for a login", proxy.url())
         assert repo_state(a) == before[1]
 
 
