@@ -9,10 +9,11 @@ extension RemoteSession {
   /// (`GIT_PROXY_NONE`, so libgit2 never guesses one). The URL stays valid for the call.
   ///
   /// libgit2 itself logs in to a proxy with the user and password its URL carries; a proxy
-  /// that asks for another login ends the operation with a clear error. Two cases are
-  /// refused before any connection, naming the proxy without its password: a proxy scheme
-  /// libgit2's HTTP transport cannot speak (socks, ...), and a plain http:// remote, which
-  /// libgit2 1.5 would reach directly despite the proxy (it tunnels only https://).
+  /// that asks for another login ends the operation with a clear error. A plain http://
+  /// remote, which libgit2 1.5 would reach directly despite the proxy, has its connections
+  /// routed to the proxy by `ProxySocketStream`. Refused before any connection, naming the
+  /// proxy without its password: a proxy scheme libgit2 cannot speak (socks, ...), and an
+  /// https:// proxy for a plain http:// remote (that routing speaks no TLS).
   func withProxyOptions<R>(_ body: (inout git_proxy_options) throws -> R) throws -> R {
     var options = git_proxy_options()
     try gitCheck(
@@ -26,24 +27,27 @@ extension RemoteSession {
         message: "the proxy \(Self.redacted(proxy)) is not an http:// or https:// proxy, "
           + "the only kinds annostore can use", kind: .proxy)
     }
-    guard url.transport == .https else {
+    let proxyURL = RemoteURL(proxy)
+    guard url.transport == .https || proxyURL.transport == .http, let host = proxyURL.host,
+      let port = proxyURL.effectivePort
+    else {
       throw GitError(
         call: "proxy",
-        message: "cannot reach the http:// remote through the proxy \(Self.redacted(proxy)): "
-          + "libgit2 1.5 sends plain http:// requests to the server itself instead of the "
-          + "proxy (libgit2 issue #5650), so annostore refuses; use the remote's https:// "
-          + "URL, or exempt the host with no_proxy", kind: .proxy)
+        message: "cannot reach the http:// remote through the https:// proxy "
+          + "\(Self.redacted(proxy)): annostore reaches plain http:// remotes through "
+          + "http:// proxies only; use the remote's https:// URL", kind: .proxy)
     }
-    return try proxy.withCString { url in
+    return try proxy.withCString { text in
       options.type = GIT_PROXY_SPECIFIED
-      options.url = url
+      options.url = text
       options.payload = Unmanaged.passUnretained(self).toOpaque()
       options.credentials = { _, _, _, _, payload in
         guard let payload else { return GIT_EAUTH.rawValue }
         return Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
           .refuseProxyLogin()
       }
-      return try body(&options)
+      guard url.transport == .http else { return try body(&options) }
+      return try ProxySocketStream.routing(to: host, port: port) { try body(&options) }
     }
   }
 

@@ -6,7 +6,9 @@ For each transport: push, clone, commit on one side, push, pull on the other, an
 same HEAD and data on both; the git CLI reads what annostore pushed. Then the failures:
 wrong password, unknown or changed host key, wrong key, unreachable port, a connection
 cut halfway, non-fast-forward, a repository that is not a store: each a clear message,
-exit status 6 (5 for a non-store), and nothing changed on either side."""
+exit status 6 (5 for a non-store), and nothing changed on either side. Last, HTTP(S)
+through a forwarding proxy (http_proxy.py): chosen from the environment or git's config,
+bypassed by no_proxy, and an unreachable proxy or a refused proxy login failing cleanly."""
 
 import json
 import os
@@ -785,32 +787,48 @@ def test_https_through_a_proxy_from_git_config(run, tls_server, tmp_path):
         assert repo_state(a) == before[1]
 
 
-def test_no_proxy_and_plain_http(run, servers, tmp_path):
-    """`no_proxy=127.0.0.1`: an http:// remote is reached directly and the proxy sees
-    nothing. Without the exemption, an http:// remote behind a proxy is refused (libgit2
-    1.5 would bypass the proxy), exit 6, nothing changed."""
+def test_plain_http_through_a_proxy(run, servers, tmp_path):
+    """With `http_proxy` (holding the proxy's login), push, clone, push and pull of a plain
+    http:// remote go through the proxy as absolute-URI requests, chunked pushes included
+    (libgit2 1.5 alone would connect to the server itself)."""
+    remote = servers("http").new_remote("proxied-plain")
+    with ForwardingProxy(PROXY_USER, PROXY_PASSWORD) as proxy:
+        env = {**HTTP_ENV, "http_proxy": proxy.url((PROXY_USER, PROXY_PASSWORD)), "https_proxy": ""}
+        _proxied_round_trip(run, remote.url, remote.bare, tmp_path, env)
+        relayed = list(proxy.requests)
+    origin = remote.url.rsplit("/", 1)[0] + "/"
+    assert all(r.split()[1].startswith(origin) for r in relayed), relayed
+    posts = [r for r in relayed if r.startswith("POST ")]
+    assert any("git-receive-pack" in r for r in posts) and any("git-upload-pack" in r for r in posts), relayed
+
+
+def test_no_proxy_bypasses_the_proxy(run, servers, tmp_path):
+    """`no_proxy` naming the host (among others, with a port): the remote is reached
+    directly and the proxy sees nothing; with `no_proxy=*` too."""
     remote = servers("http").new_remote("bypass")
     with ForwardingProxy() as proxy:
         env = {**HTTP_ENV, "http_proxy": proxy.url(), "no_proxy": "localhost, .example.org,127.0.0.1:8080"}
         a, _ = _proxied_round_trip(run, remote.url, remote.bare, tmp_path, env)
+        assert "Nothing new" in run(["-C", a, "fetch"], env={**env, "no_proxy": "*"}).stdout
         assert proxy.requests == []
-        before = (repo_state(a), repo_state(remote.bare))
-        for command in (["fetch"], ["push"]):
-            refused = run(["-C", a, *command], ok=REMOTE_FAILURE, env={**env, "no_proxy": ""})
-            assert_refused(refused, "proxy", proxy.url(), "https://", "nothing was changed")
-        assert (repo_state(a), repo_state(remote.bare)) == before
-        assert proxy.requests == []
+        run(["-C", a, "fetch"], env={**env, "no_proxy": ""})
+        assert proxy.requests, "without no_proxy the proxy is used"
 
 
-def test_unreachable_proxy(run, tls_server, sample_store, copy_store, tmp_path):
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_unreachable_proxy(run, scheme, servers, tls_server, sample_store, copy_store, tmp_path):
     """A proxy nothing listens on: fetch, push, pull and clone exit 6 naming the proxy
     (its password hidden), and nothing changes."""
     server, root, env = tls_server
-    bare = bare_repository(root / "lab.git")
+    if scheme == "http":
+        remote = servers("http").new_remote("dead-proxy")
+        url, bare, env = remote.url, remote.bare, HTTP_ENV
+    else:
+        url, bare = server.url("lab.git"), bare_repository(root / "lab.git")
     store = copy_store(sample_store)
-    run(["-C", store, "remote", "add", "origin", server.url("lab.git")])
+    run(["-C", store, "remote", "add", "origin", url])
     port = free_port()
-    env = {**env, "https_proxy": f"http://{PROXY_USER}:{PROXY_PASSWORD}@127.0.0.1:{port}"}
+    env = {**env, f"{scheme}_proxy": f"http://{PROXY_USER}:{PROXY_PASSWORD}@127.0.0.1:{port}"}
     shown = f"http://{PROXY_USER}:***@127.0.0.1:{port}"
     before = (repo_state(store), repo_state(bare))
     for command in (["fetch"], ["push"], ["pull"]):
@@ -818,7 +836,7 @@ def test_unreachable_proxy(run, tls_server, sample_store, copy_store, tmp_path):
         assert_refused(refused, "cannot reach the proxy", shown, "nothing was changed")
         assert PROXY_PASSWORD not in refused.stdout + refused.stderr
     assert (repo_state(store), repo_state(bare)) == before
-    refused = run(["clone", server.url("lab.git"), tmp_path / "c"], ok=REMOTE_FAILURE, env=env)
+    refused = run(["clone", url, tmp_path / "c"], ok=REMOTE_FAILURE, env=env)
     assert_refused(refused, "cannot reach the proxy", shown)
     assert PROXY_PASSWORD not in refused.stdout + refused.stderr
     assert not (tmp_path / "c").exists() and not [p for p in os.listdir(tmp_path) if p.startswith(".c.")]
