@@ -54,13 +54,16 @@ enum ProxySocketStream {
     }
     stream.pointee.parent.read = { stream, buffer, size in
       guard let stream, let buffer else { return -1 }
-      let count = recv(ProxySocketStream.socketStream(stream).pointee.fd, buffer, size, 0)
+      let fd = ProxySocketStream.socketStream(stream).pointee.fd
+      let count = ProxySocketStream.retryingInterrupted { recv(fd, buffer, size, 0) }
       return count < 0 ? ProxySocketStream.fail("could not read from the proxy") : count
     }
     stream.pointee.parent.write = { stream, data, length, _ in
       guard let stream, let data else { return -1 }
       let fd = ProxySocketStream.socketStream(stream).pointee.fd
-      let count = send(fd, data, length, Int32(MSG_NOSIGNAL))
+      let count = ProxySocketStream.retryingInterrupted {
+        send(fd, data, length, Int32(MSG_NOSIGNAL))
+      }
       return count < 0 ? ProxySocketStream.fail("could not write to the proxy") : count
     }
     stream.pointee.parent.close = { stream in
@@ -110,6 +113,14 @@ enum ProxySocketStream {
       entry = info.ai_next
     }
     return Int32(fail("failed to connect to \(host)", errno: lastError))
+  }
+
+  /// `call`'s result, calling it again while a signal interrupts it.
+  private static func retryingInterrupted(_ call: () -> Int) -> Int {
+    while true {
+      let result = call()
+      if result >= 0 || errno != EINTR { return result }
+    }
   }
 
   private static func closeSocket(_ stream: UnsafeMutablePointer<annostore_socket_stream>) {
