@@ -77,7 +77,7 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
 
   public enum Kind: Sendable, Equatable {
     case notFound, exists, ambiguous, locked, conflict, auth, certificate, network, nonFastForward,
-      invalid, other
+      invalid, proxy, other
   }
 
   public init(call: String, message: String, kind: Kind = .other) {

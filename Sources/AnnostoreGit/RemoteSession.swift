@@ -124,6 +124,31 @@ final class RemoteSession {
         error.kind = .network
       }
     }
+    return throughProxy(error)
+  }
+
+  /// `error` restated as the proxy's when this session goes through a proxy and the
+  /// connection failed: libgit2 then only ever connects to the proxy, and its message
+  /// names a host and port without saying they are the proxy's. The proxy is named
+  /// without its password.
+  private func throughProxy(_ error: GitError) -> GitError {
+    guard let proxy = usedProxy else { return error }
+    var error = error
+    error.message = Self.hidingPassword(of: proxy, in: error.message)
+    let text = error.message.lowercased()
+    if error.kind == .network
+      && (text.contains("failed to connect") || text.contains("connection refused")
+        || text.contains("failed to resolve"))
+    {
+      return GitError(
+        call: error.call,
+        message: "cannot reach the proxy \(Self.redacted(proxy)): \(error.message)", kind: .proxy)
+    }
+    if text.contains("proxy") {
+      return GitError(
+        call: error.call, message: "through the proxy \(Self.redacted(proxy)): \(error.message)",
+        kind: .proxy)
+    }
     return error
   }
 

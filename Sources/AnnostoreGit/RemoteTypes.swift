@@ -44,6 +44,9 @@ public struct RemoteAccess: Sendable {
   public var acceptNewHostKey: Bool
   /// Where an accepted new host key is recorded (default `$HOME/.ssh/known_hosts`).
   public var newHostKeyFile: String?
+  /// The proxy (`http://[user:password@]host:port`) an HTTP(S) remote is reached through,
+  /// nil for a direct connection; `ProxyRule` decides it. Ignored for other transports.
+  public var proxy: String?
 
   /// Access settings as given; the defaults mean the agent and usual key files, no HTTP
   /// login, and only `$HOME/.ssh/known_hosts`.
@@ -51,8 +54,9 @@ public struct RemoteAccess: Sendable {
     sshKeyPath: String? = nil, sshUser: String? = nil, httpUser: String? = nil,
     httpToken: String? = nil, credentialConfig: [ConfigEntry] = [],
     certificateAuthorities: String? = nil, knownHostsFiles: [String] = [],
-    acceptNewHostKey: Bool = false, newHostKeyFile: String? = nil
+    acceptNewHostKey: Bool = false, newHostKeyFile: String? = nil, proxy: String? = nil
   ) {
+    self.proxy = proxy
     self.certificateAuthorities = certificateAuthorities
     self.credentialConfig = credentialConfig
     self.sshKeyPath = sshKeyPath

@@ -20,7 +20,8 @@ extension Repository {
   /// any reference the server refuses makes the push fail, naming it and the server's
   /// reason. The server moves its references only once it holds the whole pack, and the
   /// remote-tracking branches here move only after it reports success, so a broken
-  /// connection or a refusal leaves both sides as they were.
+  /// connection or a refusal leaves both sides as they were. An HTTP(S) remote is reached
+  /// through `access.proxy` when it names one.
   public func push(
     remote name: String, refspecs: [String], access: RemoteAccess,
     progress: ((TransferProgress) -> Void)? = nil
@@ -37,35 +38,42 @@ extension Repository {
     callbacks.transport = { out, owner, payload in
       BufferedSubtransport.makeTransport(out, owner, payload)
     }
-    var proxy = git_proxy_options()
-    try gitCheck(
-      "git_proxy_options_init",
-      git_proxy_options_init(&proxy, UInt32(GIT_PROXY_OPTIONS_VERSION)))
-    return try session.run {
-      let code = remote.use {
-        git_remote_connect($0, GIT_DIRECTION_PUSH, &callbacks, &proxy, nil)
+    return try session.withProxyOptions { proxy in
+      try session.run {
+        try pushConnected(
+          remote, name: name, url: url, refspecs: refspecs, session: session,
+          connect: { git_remote_connect($0, GIT_DIRECTION_PUSH, &callbacks, &proxy, nil) })
       }
-      guard code >= 0 else { throw session.error(call: "git_remote_connect", code: code) }
-      defer { remote.use { _ = git_remote_disconnect($0) } }
-      let advertised = try advertisedReferences(remote)
-      let updates = try referenceUpdates(refspecs, advertised: advertised)
-      guard !updates.isEmpty else {
-        return PushResult(updates: [], sentObjects: 0, sentBytes: 0)
-      }
-      let reporter = ProgressThrottle(progress)
-      let reader = try makeBulkReader()
-      let objects = try missingObjects(
-        for: updates, advertised: Array(Set(advertised.values)), reader: reader,
-        reporter: reporter)
-      let stream = try ReceivePackStream(session: session, url: url)
-      defer { stream.close() }
-      try ReceivePackProtocol.commands(updates).withUnsafeBytes { try stream.write($0) }
-      let sent = try sendPack(of: objects, reader: reader, on: stream, reporter: reporter)
-      let report = try readReport(from: stream)
-      try check(report)
-      try updateTrackingBranches(remote: name, after: updates)
-      return PushResult(updates: updates, sentObjects: objects.count, sentBytes: sent)
     }
+  }
+
+  /// The rest of `push` once the callbacks and proxy are in place: `connect` opens
+  /// libgit2's connection on `remote`, then the references and the pack go out on it.
+  private func pushConnected(
+    _ remote: GitHandle, name: String, url: String, refspecs: [String], session: RemoteSession,
+    connect: (OpaquePointer) -> Int32
+  ) throws -> PushResult {
+    let code = remote.use { connect($0) }
+    guard code >= 0 else { throw session.error(call: "git_remote_connect", code: code) }
+    defer { remote.use { _ = git_remote_disconnect($0) } }
+    let advertised = try advertisedReferences(remote)
+    let updates = try referenceUpdates(refspecs, advertised: advertised)
+    guard !updates.isEmpty else {
+      return PushResult(updates: [], sentObjects: 0, sentBytes: 0)
+    }
+    let reporter = ProgressThrottle(session.progress)
+    let reader = try makeBulkReader()
+    let objects = try missingObjects(
+      for: updates, advertised: Array(Set(advertised.values)), reader: reader,
+      reporter: reporter)
+    let stream = try ReceivePackStream(session: session, url: url)
+    defer { stream.close() }
+    try ReceivePackProtocol.commands(updates).withUnsafeBytes { try stream.write($0) }
+    let sent = try sendPack(of: objects, reader: reader, on: stream, reporter: reporter)
+    let report = try readReport(from: stream)
+    try check(report)
+    try updateTrackingBranches(remote: name, after: updates)
+    return PushResult(updates: updates, sentObjects: objects.count, sentBytes: sent)
   }
 
   /// The references the connected `remote` advertised, by name (peeled `^{}` entries

@@ -9,7 +9,8 @@ extension Repository {
   /// fetched; remote-tracking branches deleted on the remote are pruned.
   ///
   /// Objects arrive as one pack that libgit2 indexes and installs before any reference
-  /// moves, so a broken connection leaves the references as they were.
+  /// moves, so a broken connection leaves the references as they were. An HTTP(S) remote
+  /// is reached through `access.proxy` when it names one (clone fetches this way too).
   public func fetch(
     remote name: String, access: RemoteAccess, progress: ((TransferProgress) -> Void)? = nil
   ) throws -> FetchResult {
@@ -23,8 +24,11 @@ extension Repository {
     options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_AUTO
     options.prune = GIT_FETCH_PRUNE
     options.update_fetchhead = 0
-    let code = try session.run {
-      remote.use { git_remote_fetch($0, nil, &options, "annostore: fetch \(name)") }
+    let code = try session.withProxyOptions { proxy in
+      options.proxy_opts = proxy
+      return try session.run {
+        remote.use { git_remote_fetch($0, nil, &options, "annostore: fetch \(name)") }
+      }
     }
     guard code >= 0 else { throw session.error(call: "git_remote_fetch", code: code) }
     let stats = remote.use { git_remote_stats($0)?.pointee }

@@ -4,6 +4,7 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 #include <git2/sys/repository.h>
+#include <git2/sys/stream.h>
 #include <git2/sys/transport.h>
 
 /* git_libgit2_opts is variadic; Swift cannot call it. These wrappers can. */
@@ -42,4 +43,11 @@ typedef struct annostore_buffered_subtransport {
   git_smart_subtransport *inner;
   annostore_buffered_stream *stream;
 } annostore_buffered_subtransport;
+
+/* Layout for ProxySocketStream.swift: a plain TCP stream (libgit2's git_stream) connected
+   to a proxy instead of the host libgit2 names. */
+typedef struct annostore_socket_stream {
+  git_stream parent;
+  int fd;
+} annostore_socket_stream;
 #endif

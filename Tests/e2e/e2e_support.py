@@ -46,7 +46,10 @@ def _isolated_env():
     """An environment where git and annostore see no user or system configuration."""
     home = tempfile.mkdtemp(prefix="annostore-e2e-home-")
     atexit.register(shutil.rmtree, home, True)
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("GIT_", "ANNOSTORE_"))}
+    # Proxy settings of the developer's environment must not reach the tests that mean none.
+    proxies = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("GIT_", "ANNOSTORE_")) and key.lower() not in proxies}
     env.update(GIT_CONFIG_NOSYSTEM="1", HOME=home, XDG_CONFIG_HOME=os.path.join(home, ".config"), TZ="UTC")
     return env
 

@@ -6,7 +6,9 @@ For each transport: push, clone, commit on one side, push, pull on the other, an
 same HEAD and data on both; the git CLI reads what annostore pushed. Then the failures:
 wrong password, unknown or changed host key, wrong key, unreachable port, a connection
 cut halfway, non-fast-forward, a repository that is not a store: each a clear message,
-exit status 6 (5 for a non-store), and nothing changed on either side."""
+exit status 6 (5 for a non-store), and nothing changed on either side. Last, HTTP(S)
+through a forwarding proxy (http_proxy.py): chosen from the environment or git's config,
+bypassed by no_proxy, and an unreachable proxy or a refused proxy login failing cleanly."""
 
 import json
 import os
@@ -18,6 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import BINARY, skip_or_fail
 from e2e_support import DATASET, ISOLATED_ENV, SAMPLE, git, load, tree_files
+from http_proxy import ForwardingProxy
 from servers import CuttingProxy, GitDaemon, SmartHTTP, SSHServer, bare_repository, free_port, sshd_available
 
 USER, TOKEN = "alice", "t0ken-for-tests"
@@ -696,3 +699,144 @@ def test_progress_only_on_a_terminal(run, big_store, tmp_path):
         assert quiet_clone.stderr == ""
     finally:
         run(["-C", big_store, "remote", "remove", "progress"])
+
+
+# ----------------------------------------------------------------------------- proxies
+
+PROXY_USER, PROXY_PASSWORD = "lab", "proxy-s3cret"
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """An HTTPS smart-HTTP server with Basic auth: (server, its served root, the env a
+    client needs: login and the authority trusting its certificate)."""
+    root = tmp_path / "served"
+    root.mkdir()
+    with SmartHTTP(tmp_path / "server", root, USER, TOKEN, tls=True) as server:
+        yield server, root, {**HTTP_ENV, "GIT_SSL_CAINFO": str(server.cert)}
+
+
+def _proxied_round_trip(run, url, bare, tmp_path, env, configure=None):
+    """Push from a new store, clone, commit, push and pull back, every command with `env`;
+    `configure(store)` sets a store's config first. Returns the two stores."""
+    a = tmp_path / "a"
+    run(["init", a])
+    run(["-C", a, "commit", SAMPLE, "--dataset", DATASET, "-m", "sample"])
+    run(["-C", a, "remote", "add", "origin", url])
+    if configure:
+        configure(a)
+    run(["-C", a, "push"], env=env)
+    b = tmp_path / "b"
+    run(["clone", url, b], env=env)
+    if configure:
+        configure(b)
+    run(["-C", b, "commit", write_edit(tmp_path / "e.json", lambda d: d["annotations"].pop()),
+         "--dataset", DATASET, "-m", "one fewer"])
+    run(["-C", b, "push"], env=env)
+    run(["-C", a, "pull"], env=env)
+    assert head(a) == head(b) == git(bare, "rev-parse", "main").strip()
+    assert export(run, a) == export(run, b)
+    git(bare, "fsck", "--strict", "--no-dangling")
+    return a, b
+
+
+def test_https_through_a_proxy_from_the_environment(run, tls_server, tmp_path):
+    """With `https_proxy` set, push, clone, push and pull of an https:// remote all go
+    through the proxy (CONNECT tunnels); `http_proxy`, for http:// URLs, is not used."""
+    server, root, env = tls_server
+    bare = bare_repository(root / "lab.git")
+    dead = f"http://127.0.0.1:{free_port()}"
+    with ForwardingProxy() as proxy:
+        _proxied_round_trip(run, server.url("lab.git"), bare, tmp_path,
+                            {**env, "https_proxy": proxy.url(), "http_proxy": dead})
+        relayed = list(proxy.requests)
+    # push, clone, push, pull: at least one tunnel each, all to the server.
+    assert len(relayed) >= 4 and set(relayed) == {f"CONNECT 127.0.0.1:{server.port}"}, relayed
+
+
+def test_https_through_a_proxy_from_git_config(run, tls_server, tmp_path):
+    """git's `http.proxy` (the store's config; the user's ~/.gitconfig for a clone) wins
+    over the environment, `remote.<name>.proxy` over both; the proxy's login in its URL
+    is used and never printed; a wrong or missing login is a clear refusal."""
+    server, root, env = tls_server
+    bare = bare_repository(root / "lab.git")
+    dead = f"http://127.0.0.1:{free_port()}"
+    with ForwardingProxy(PROXY_USER, PROXY_PASSWORD) as proxy:
+        url = proxy.url((PROXY_USER, PROXY_PASSWORD))
+        home = tmp_path / "home"
+        home.mkdir()
+        (home / ".gitconfig").write_text(f"[http]\n\tproxy = {url}\n")
+        env = {**env, "https_proxy": dead, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
+        a, _ = _proxied_round_trip(run, server.url("lab.git"), bare, tmp_path, env,
+                                   lambda store: git(store, "config", "http.proxy", url))
+        assert len(proxy.requests) >= 4, proxy.requests
+        git(a, "config", "remote.origin.proxy", dead)
+        before = len(proxy.requests), repo_state(a)
+        refused = run(["-C", a, "fetch"], ok=REMOTE_FAILURE, env=env)
+        assert_refused(refused, "cannot reach the proxy", dead)
+        assert (len(proxy.requests), repo_state(a)) == before
+        # A wrong proxy password is refused by the proxy: a clear failure, no password shown.
+        git(a, "config", "--unset", "remote.origin.proxy")
+        git(a, "config", "http.proxy", proxy.url((PROXY_USER, "wrong-pass")))
+        refused = run(["-C", a, "fetch"], ok=REMOTE_FAILURE, env=env)
+        assert_refused(refused, "refused the user and password", f"{PROXY_USER}:***@")
+        assert "wrong-pass" not in refused.stdout + refused.stderr
+        git(a, "config", "http.proxy", proxy.url())
+        refused = run(["-C", a, "fetch"], ok=REMOTE_FAILURE, env=env)
+        assert_refused(refused, "asks for a login", proxy.url())
+        assert repo_state(a) == before[1]
+
+
+def test_plain_http_through_a_proxy(run, servers, tmp_path):
+    """With `http_proxy` (holding the proxy's login), push, clone, push and pull of a plain
+    http:// remote go through the proxy as absolute-URI requests, chunked pushes included
+    (libgit2 1.5 alone would connect to the server itself)."""
+    remote = servers("http").new_remote("proxied-plain")
+    with ForwardingProxy(PROXY_USER, PROXY_PASSWORD) as proxy:
+        env = {**HTTP_ENV, "http_proxy": proxy.url((PROXY_USER, PROXY_PASSWORD)), "https_proxy": ""}
+        _proxied_round_trip(run, remote.url, remote.bare, tmp_path, env)
+        relayed = list(proxy.requests)
+    origin = remote.url.rsplit("/", 1)[0] + "/"
+    assert all(r.split()[1].startswith(origin) for r in relayed), relayed
+    posts = [r for r in relayed if r.startswith("POST ")]
+    assert any("git-receive-pack" in r for r in posts) and any("git-upload-pack" in r for r in posts), relayed
+
+
+def test_no_proxy_bypasses_the_proxy(run, servers, tmp_path):
+    """`no_proxy` naming the host (among others, with a port): the remote is reached
+    directly and the proxy sees nothing; with `no_proxy=*` too."""
+    remote = servers("http").new_remote("bypass")
+    with ForwardingProxy() as proxy:
+        env = {**HTTP_ENV, "http_proxy": proxy.url(), "no_proxy": "localhost, .example.org,127.0.0.1:8080"}
+        a, _ = _proxied_round_trip(run, remote.url, remote.bare, tmp_path, env)
+        assert "Nothing new" in run(["-C", a, "fetch"], env={**env, "no_proxy": "*"}).stdout
+        assert proxy.requests == []
+        run(["-C", a, "fetch"], env={**env, "no_proxy": ""})
+        assert proxy.requests, "without no_proxy the proxy is used"
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_unreachable_proxy(run, scheme, servers, tls_server, sample_store, copy_store, tmp_path):
+    """A proxy nothing listens on: fetch, push, pull and clone exit 6 naming the proxy
+    (its password hidden), and nothing changes."""
+    server, root, env = tls_server
+    if scheme == "http":
+        remote = servers("http").new_remote("dead-proxy")
+        url, bare, env = remote.url, remote.bare, HTTP_ENV
+    else:
+        url, bare = server.url("lab.git"), bare_repository(root / "lab.git")
+    store = copy_store(sample_store)
+    run(["-C", store, "remote", "add", "origin", url])
+    port = free_port()
+    env = {**env, f"{scheme}_proxy": f"http://{PROXY_USER}:{PROXY_PASSWORD}@127.0.0.1:{port}"}
+    shown = f"http://{PROXY_USER}:***@127.0.0.1:{port}"
+    before = (repo_state(store), repo_state(bare))
+    for command in (["fetch"], ["push"], ["pull"]):
+        refused = run(["-C", store, *command], ok=REMOTE_FAILURE, env=env)
+        assert_refused(refused, "cannot reach the proxy", shown, "nothing was changed")
+        assert PROXY_PASSWORD not in refused.stdout + refused.stderr
+    assert (repo_state(store), repo_state(bare)) == before
+    refused = run(["clone", url, tmp_path / "c"], ok=REMOTE_FAILURE, env=env)
+    assert_refused(refused, "cannot reach the proxy", shown)
+    assert PROXY_PASSWORD not in refused.stdout + refused.stderr
+    assert not (tmp_path / "c").exists() and not [p for p in os.listdir(tmp_path) if p.startswith(".c.")]

@@ -46,6 +46,12 @@ enum RemoteFailure {
         "\(doing) \(url.redacted) refused: the remote branch has commits this store does "
           + "not have (not a fast-forward)",
         hint: "Pull first (`annostore pull \(name)`), then push again. \(unchanged)")
+    case .proxy:
+      return AnnostoreError(
+        .remote, "\(doing) \(url.redacted): \(error.message)",
+        hint: "Check the proxy: git's `http.proxy` or `remote.<name>.proxy` (the user's or the "
+          + "store's config), else `https_proxy`/`http_proxy`; list hosts reached directly in "
+          + "`no_proxy`. \(unchanged)")
     case .network:
       return AnnostoreError(
         .remote, "\(doing) \(url.redacted): cannot reach the remote: \(error.message)",

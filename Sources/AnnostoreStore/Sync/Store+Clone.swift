@@ -48,7 +48,8 @@ extension Store {
       let fetched: FetchResult
       do {
         fetched = try repository.fetch(
-          remote: "origin", access: options.access(config: nil), progress: options.progress)
+          remote: "origin", access: options.access(config: nil, remote: "origin", url: url),
+          progress: options.progress)
       } catch let error as GitError {
         throw RemoteFailure.error(error, doing: "cloning", url: remoteURL, remote: "origin")
       }

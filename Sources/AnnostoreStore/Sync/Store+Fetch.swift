@@ -44,7 +44,8 @@ extension Store {
     let url = RemoteURL(remote.url)
     do {
       let result = try repository.fetch(
-        remote: remote.name, access: options.access(config: repository),
+        remote: remote.name,
+        access: options.access(config: repository, remote: remote.name, url: remote.url),
         progress: options.progress)
       return FetchReport(
         remote: remote.name, url: url.redacted, changes: result.updates.map(ReferenceChange.init),

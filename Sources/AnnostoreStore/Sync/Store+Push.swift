@@ -61,7 +61,8 @@ extension Store {
           remote: remote.name, path: local, refspecs: refspecs, progress: options.progress)
       } else {
         result = try repository.push(
-          remote: remote.name, refspecs: refspecs, access: options.access(config: repository),
+          remote: remote.name, refspecs: refspecs,
+          access: options.access(config: repository, remote: remote.name, url: url.text),
           progress: options.progress)
       }
       return PushReport(

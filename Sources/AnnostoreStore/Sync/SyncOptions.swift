@@ -46,7 +46,13 @@ public struct SyncOptions {
   /// any), plus HTTP credentials from the environment and the git credential helpers
   /// configured for git (the user's files, then the repository's own), and the HTTPS
   /// authorities of `GIT_SSL_CAINFO`, else of git's `http.sslCAInfo`.
-  func access(config repository: Repository?) throws -> RemoteAccess {
+  ///
+  /// HTTP(S) connections to `url` (of the remote `remote`) go through the proxy
+  /// `ProxyRule` picks from git's `remote.<name>.proxy` and `http.proxy` (the user's files,
+  /// then the repository's) and the process's environment.
+  func access(config repository: Repository?, remote: String, url: String) throws
+    -> RemoteAccess
+  {
     let environment = ProcessInfo.processInfo.environment
     let sshKey = try sshKey ?? repository?.configString(Self.sshKeyConfig)
     let knownHosts = try knownHosts ?? repository?.configString(Self.knownHostsConfig)
@@ -66,7 +72,35 @@ public struct SyncOptions {
         ?? Repository.userConfigEntries(matching: Self.credentialHelperPattern),
       certificateAuthorities: authorities.map(Self.expandingTilde),
       knownHostsFiles: knownHostsFile.map { [$0] } ?? [], acceptNewHostKey: acceptNewHostKey,
-      newHostKeyFile: knownHostsFile)
+      newHostKeyFile: knownHostsFile,
+      proxy: try Self.proxy(for: url, remote: remote, config: repository))
+  }
+
+  /// The proxy for `url` of the remote `remote`: `ProxyRule` with git's configured proxy
+  /// (the last `remote.<name>.proxy`, else the last `http.proxy`, of the user's files and
+  /// the repository's own) and the process's environment.
+  static func proxy(for url: String, remote: String, config repository: Repository?) throws
+    -> String?
+  {
+    let remotePattern = "^remote\\." + escapedForPattern(remote) + "\\.proxy$"
+    let httpPattern = "^http\\.proxy$"
+    func entries(_ pattern: String) throws -> [ConfigEntry] {
+      try repository?.configEntries(matching: pattern)
+        ?? Repository.userConfigEntries(matching: pattern)
+    }
+    let configured = try entries(remotePattern).last?.value ?? entries(httpPattern).last?.value
+    return ProxyRule(configured: configured, environment: ProcessInfo.processInfo.environment)
+      .proxy(for: url)
+  }
+
+  /// `text` with the characters a regular expression gives a meaning escaped.
+  private static func escapedForPattern(_ text: String) -> String {
+    var escaped = ""
+    for character in text {
+      if "\\^$.|?*+()[]{}".contains(character) { escaped.append("\\") }
+      escaped.append(character)
+    }
+    return escaped
   }
 
   /// `~/x` made absolute with `$HOME`.
