@@ -17,51 +17,27 @@ import select
 import socket
 import threading
 
+from servers import LoopbackListener
 
-class ForwardingProxy:
+
+class ForwardingProxy(LoopbackListener):
     """The proxy, listening on `port` while used as a context manager."""
 
     def __init__(self, user=None, password=None):
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(16)
-        self.port = self.listener.getsockname()[1]
+        super().__init__(backlog=16)
         self.expected_auth = None
         if user is not None:
             token = base64.b64encode(f"{user}:{password}".encode()).decode()
             self.expected_auth = f"Basic {token}"
         self.requests = []  # "METHOD target" of each request relayed
         self.refused = 0  # requests answered 407
-        self.closed = False
         self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self._accept, daemon=True)
 
     def url(self, with_credentials=None):
         auth = f"{with_credentials[0]}:{with_credentials[1]}@" if with_credentials else ""
         return f"http://{auth}127.0.0.1:{self.port}"
 
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.closed = True
-        try:
-            self.listener.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.thread.join(timeout=10)
-        self.listener.close()
-
-    def _accept(self):
-        while not self.closed:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
-
-    def _serve(self, client):
+    def _handle(self, client):
         reader = client.makefile("rb")
         try:
             while True:

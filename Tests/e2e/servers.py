@@ -225,20 +225,16 @@ def sshd_available():
     return os.access("/usr/sbin/sshd", os.X_OK) and shutil.which("ssh-keygen") is not None
 
 
-class CuttingProxy:
-    """A TCP proxy on 127.0.0.1 to `target_port` that closes both sides once `limit`
-    bytes have gone in the direction `direction` ("down": server to client, "up": client
-    to server): a connection that breaks halfway through a transfer."""
+class LoopbackListener:
+    """Accepts connections on 127.0.0.1 (a free port, `port`) while used as a context
+    manager, handing each to `_handle(client)` on a thread of its own."""
 
-    def __init__(self, target_port, limit, direction):
-        self.target_port, self.limit, self.direction = target_port, limit, direction
+    def __init__(self, backlog=8):
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(8)
+        self.listener.listen(backlog)
         self.port = self.listener.getsockname()[1]
-        self.cut = threading.Event()
         self.closed = False
-        self.connections = []  # bytes relayed per connection: {"down": n, "up": n}
         self.thread = threading.Thread(target=self._accept, daemon=True)
 
     def __enter__(self):
@@ -247,7 +243,7 @@ class CuttingProxy:
 
     def __exit__(self, *exc):
         # shutdown() wakes the thread blocked in accept(); a bare close() would leave the
-        # socket listening until then, and a later proxy could be given the same port.
+        # socket listening until then, and a later listener could be given the same port.
         self.closed = True
         try:
             self.listener.shutdown(socket.SHUT_RDWR)
@@ -262,9 +258,24 @@ class CuttingProxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return
-            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
+            threading.Thread(target=self._handle, args=(client,), daemon=True).start()
 
-    def _relay(self, client):
+    def _handle(self, client):
+        raise NotImplementedError
+
+
+class CuttingProxy(LoopbackListener):
+    """A TCP proxy on 127.0.0.1 to `target_port` that closes both sides once `limit`
+    bytes have gone in the direction `direction` ("down": server to client, "up": client
+    to server): a connection that breaks halfway through a transfer."""
+
+    def __init__(self, target_port, limit, direction):
+        super().__init__()
+        self.target_port, self.limit, self.direction = target_port, limit, direction
+        self.cut = threading.Event()
+        self.connections = []  # bytes relayed per connection: {"down": n, "up": n}
+
+    def _handle(self, client):
         server = socket.create_connection(("127.0.0.1", self.target_port))
         counted = {"down": 0, "up": 0}
         self.connections.append(counted)
