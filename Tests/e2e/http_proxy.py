@@ -13,11 +13,10 @@ user and password, demands them (`Proxy-Authorization: Basic`, else 407).
 """
 
 import base64
-import select
 import socket
 import threading
 
-from servers import LoopbackListener
+from servers import LoopbackListener, relay_both_ways
 
 
 class ForwardingProxy(LoopbackListener):
@@ -96,15 +95,7 @@ class ForwardingProxy(LoopbackListener):
         # The client sends nothing more before this reply, so nothing waits in `reader`.
         client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
         try:
-            while True:
-                ready, _, _ = select.select([client, origin], [], [], 60)
-                if not ready:
-                    return
-                for source in ready:
-                    data = source.recv(1 << 16)
-                    if not data:
-                        return
-                    (origin if source is client else client).sendall(data)
+            relay_both_ways(client, origin, 60)
         finally:
             origin.close()
 

@@ -225,6 +225,24 @@ def sshd_available():
     return os.access("/usr/sbin/sshd", os.X_OK) and shutil.which("ssh-keygen") is not None
 
 
+def relay_both_ways(a, b, timeout, forward=None):
+    """Passes bytes between sockets `a` and `b` until either side closes or nothing moves
+    for `timeout` seconds. `forward(source, data)`, when given, sends the data on itself
+    and returns False to stop; by default data goes to the other socket unchanged."""
+    while True:
+        ready, _, _ = select.select([a, b], [], [], timeout)
+        if not ready:
+            return
+        for source in ready:
+            data = source.recv(1 << 16)
+            if not data:
+                return
+            if forward is None:
+                (b if source is a else a).sendall(data)
+            elif not forward(source, data):
+                return
+
+
 class LoopbackListener:
     """Accepts connections on 127.0.0.1 (a free port, `port`) while used as a context
     manager, handing each to `_handle(client)` on a thread of its own."""
@@ -279,24 +297,21 @@ class CuttingProxy(LoopbackListener):
         server = socket.create_connection(("127.0.0.1", self.target_port))
         counted = {"down": 0, "up": 0}
         self.connections.append(counted)
+
+        def forward(source, data):
+            direction = "up" if source is client else "down"
+            if direction == self.direction:
+                room = self.limit - counted[direction]
+                if room <= len(data):
+                    (server if source is client else client).sendall(data[:max(room, 0)])
+                    self.cut.set()
+                    return False
+                counted[direction] += len(data)
+            (server if source is client else client).sendall(data)
+            return True
+
         try:
-            while True:
-                ready, _, _ = select.select([client, server], [], [], 30)
-                if not ready:
-                    return
-                for source in ready:
-                    data = source.recv(1 << 16)
-                    if not data:
-                        return
-                    direction = "up" if source is client else "down"
-                    if direction == self.direction:
-                        room = self.limit - counted[direction]
-                        if room <= len(data):
-                            (server if source is client else client).sendall(data[:max(room, 0)])
-                            self.cut.set()
-                            return
-                        counted[direction] += len(data)
-                    (server if source is client else client).sendall(data)
+            relay_both_ways(client, server, 30, forward)
         except OSError:
             return
         finally:
