@@ -21,38 +21,39 @@ extension FixedFields {
   init?(canonical bytes: UnsafeBufferPointer<UInt8>) {
     self.init()
     var skim = JSONSkimmer(bytes: bytes)
-    guard skim.take(UInt8(ascii: "{")) else { return nil }
-    if !skim.take(UInt8(ascii: "}")) {
-      while true {
-        guard let key = skim.plainKey(), skim.take(UInt8(ascii: ":")) else { return nil }
-        let start = skim.index
-        guard skim.skipValue() else { return nil }
-        let value = UnsafeBufferPointer(rebasing: bytes[start..<skim.index])
-        let name = bytes[key]
-        if name.elementsEqual(Self.idKey) {
-          guard let range = appendText(value) else { return nil }
-          id = range
-        } else if name.elementsEqual(Self.channelKey) {
-          guard let number = Self.number(value) else { return nil }
-          channel = number
-        } else if name.elementsEqual(Self.locationKey) {
-          guard readLocation(value) else { return nil }
-        } else if name.elementsEqual(Self.nameKey) {
-          guard let range = appendText(value) else { return nil }
-          self.name = range
-        } else if name.elementsEqual(Self.shapeKey) {
-          guard let range = appendText(value) else { return nil }
-          shape = range
-        } else if name.elementsEqual(Self.tagsKey) {
-          guard readTags(value) else { return nil }
-        }
-        if skim.take(UInt8(ascii: ",")) { continue }
-        guard skim.take(UInt8(ascii: "}")) else { return nil }
-        break
-      }
+    let read = skim.members { key, value in
+      take(bytes[key], UnsafeBufferPointer(rebasing: bytes[value]))
     }
+    guard read else { return nil }
     _ = skim.take(UInt8(ascii: "\n"))
     guard skim.index == bytes.count else { return nil }
+  }
+
+  /// Takes the member `name` with the value bytes `value` if it is a wanted field; false
+  /// when its value needs the full parser.
+  private mutating func take(
+    _ name: Slice<UnsafeBufferPointer<UInt8>>, _ value: UnsafeBufferPointer<UInt8>
+  )
+    -> Bool
+  {
+    if name.elementsEqual(Self.idKey) {
+      guard let range = appendText(value) else { return false }
+      id = range
+    } else if name.elementsEqual(Self.channelKey) {
+      guard let number = Self.number(value) else { return false }
+      channel = number
+    } else if name.elementsEqual(Self.locationKey) {
+      return readLocation(value)
+    } else if name.elementsEqual(Self.nameKey) {
+      guard let range = appendText(value) else { return false }
+      self.name = range
+    } else if name.elementsEqual(Self.shapeKey) {
+      guard let range = appendText(value) else { return false }
+      shape = range
+    } else if name.elementsEqual(Self.tagsKey) {
+      return readTags(value)
+    }
+    return true
   }
 
   /// Appends a string without escapes (as itself) or null (as nothing); nil for others.
@@ -101,32 +102,25 @@ extension FixedFields {
   /// The location's XY, Z and Time: an object whose members of those names are numbers.
   private mutating func readLocation(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
     var skim = JSONSkimmer(bytes: value)
-    guard skim.take(UInt8(ascii: "{")) else { return false }
     var xy: Double?
     var z: Double?
     var time: Double?
-    if !skim.take(UInt8(ascii: "}")) {
-      while true {
-        guard let key = skim.plainKey(), skim.take(UInt8(ascii: ":")) else { return false }
-        let start = skim.index
-        guard skim.skipValue() else { return false }
-        let member = UnsafeBufferPointer(rebasing: value[start..<skim.index])
-        let name = value[key]
-        if name.elementsEqual(Self.xyKey) {
-          guard let number = Self.number(member) else { return false }
-          xy = xy ?? number
-        } else if name.elementsEqual(Self.zKey) {
-          guard let number = Self.number(member) else { return false }
-          z = z ?? number
-        } else if name.elementsEqual(Self.timeKey) {
-          guard let number = Self.number(member) else { return false }
-          time = time ?? number
-        }
-        if skim.take(UInt8(ascii: ",")) { continue }
-        guard skim.take(UInt8(ascii: "}")) else { return false }
-        break
+    let read = skim.members { key, range in
+      let name = value[key]
+      let member = UnsafeBufferPointer(rebasing: value[range])
+      if name.elementsEqual(Self.xyKey) {
+        guard let number = Self.number(member) else { return false }
+        xy = xy ?? number
+      } else if name.elementsEqual(Self.zKey) {
+        guard let number = Self.number(member) else { return false }
+        z = z ?? number
+      } else if name.elementsEqual(Self.timeKey) {
+        guard let number = Self.number(member) else { return false }
+        time = time ?? number
       }
+      return true
     }
+    guard read else { return false }
     guard skim.index == value.count else { return false }
     self.xy = xy ?? 0
     self.z = z ?? 0

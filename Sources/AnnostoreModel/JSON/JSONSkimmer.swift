@@ -43,6 +43,22 @@ struct JSONSkimmer {
     return nil
   }
 
+  /// Moves past the object at the reading position, written without whitespace between
+  /// tokens (canonical JSON), handing `member` each member's key (without quotes) and
+  /// value as byte ranges, in order. False when the bytes are not such an object, a key
+  /// has an escape, or `member` returns false.
+  mutating func members(_ member: (_ key: Range<Int>, _ value: Range<Int>) -> Bool) -> Bool {
+    guard take(UInt8(ascii: "{")) else { return false }
+    if take(UInt8(ascii: "}")) { return true }
+    while true {
+      guard let key = plainKey(), take(UInt8(ascii: ":")) else { return false }
+      let start = index
+      guard skipValue(), member(key, start..<index) else { return false }
+      if take(UInt8(ascii: ",")) { continue }
+      return take(UInt8(ascii: "}"))
+    }
+  }
+
   /// Moves past one value: a string, an object or array (brackets counted, strings
   /// inside skipped), or a scalar.
   mutating func skipValue() -> Bool {
