@@ -56,6 +56,17 @@ public enum GitObjectFormat {
     return Array(text.utf8)
   }
 
+  /// The object an annotated tag points at (its `object <id>` line), nil when `content`
+  /// does not start with one.
+  static func tagTarget(_ content: [UInt8]) -> ObjectID? {
+    let prefix = Array("object ".utf8)
+    guard content.count >= prefix.count + 40, Array(content[0..<prefix.count]) == prefix else {
+      return nil
+    }
+    return ObjectID(
+      hex: String(decoding: content[prefix.count..<(prefix.count + 40)], as: UTF8.self))
+  }
+
   /// SHA-1 of arbitrary bytes (not a git object hash), as 40 lowercase hex digits.
   public static func sha1Hex(_ bytes: [UInt8]) -> String {
     bytes.withUnsafeBytes { sha1($0) }.hex

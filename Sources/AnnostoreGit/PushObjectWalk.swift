@@ -62,7 +62,7 @@ struct PushObjectWalk {
       switch kind {
       case .tag:
         take(id)
-        if let target = Self.tagTarget(content) { pending.append(target) }
+        if let target = GitObjectFormat.tagTarget(content) { pending.append(target) }
       case .commit:
         take(id)
         let commit = try repository.commit(id)
@@ -132,7 +132,7 @@ struct PushObjectWalk {
       switch kind {
       case .commit: return current
       case .tag:
-        guard let target = Self.tagTarget(content) else { return nil }
+        guard let target = GitObjectFormat.tagTarget(content) else { return nil }
         current = target
       case .tree, .blob: return nil
       }
@@ -149,13 +149,4 @@ struct PushObjectWalk {
     return true
   }
 
-  /// The `object <id>` line of an annotated tag.
-  static func tagTarget(_ content: [UInt8]) -> ObjectID? {
-    let prefix = Array("object ".utf8)
-    guard content.count >= prefix.count + 40, Array(content[0..<prefix.count]) == prefix else {
-      return nil
-    }
-    return ObjectID(
-      hex: String(decoding: content[prefix.count..<(prefix.count + 40)], as: UTF8.self))
-  }
 }

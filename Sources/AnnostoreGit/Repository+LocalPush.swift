@@ -115,13 +115,7 @@ extension Repository {
     for tip in tips { try missing.add(tip) }
     reporter.report(.counting, missing.objects.count, missing.objects.count, 0, force: true)
     let pack = try PackWriter(repository: remote)
-    var bytes = 0
-    for (index, id) in missing.objects.enumerated() {
-      let (kind, content) = try reader.object(id)
-      try pack.add(kind, content, id: id)
-      bytes += content.count
-      reporter.report(.sending, index + 1, missing.objects.count, bytes)
-    }
+    let bytes = try pack.add(missing.objects, from: reader, reporter: reporter)
     try pack.install()
     reporter.report(.sending, missing.objects.count, missing.objects.count, bytes, force: true)
     return (missing.objects.count, bytes)
@@ -186,7 +180,7 @@ private struct MissingObjects {
         pending += commit.parents
       case .tag:
         _ = take(id)
-        if let target = Self.tagTarget(content) { pending.append(target) }
+        if let target = GitObjectFormat.tagTarget(content) { pending.append(target) }
       case .tree:
         try addTree(id)
       case .blob:
@@ -214,13 +208,4 @@ private struct MissingObjects {
     return true
   }
 
-  /// The `object <id>` line of an annotated tag.
-  private static func tagTarget(_ content: [UInt8]) -> ObjectID? {
-    let prefix = Array("object ".utf8)
-    guard content.count >= prefix.count + 40, Array(content[0..<prefix.count]) == prefix else {
-      return nil
-    }
-    return ObjectID(
-      hex: String(decoding: content[prefix.count..<(prefix.count + 40)], as: UTF8.self))
-  }
 }

@@ -137,13 +137,7 @@ extension Repository {
   ) throws -> Int {
     let writer = try PackWriter(
       streamingTo: { try stream.write($0) }, objectCount: objects.count)
-    var bytes = 0
-    for (index, id) in objects.enumerated() {
-      let (kind, content) = try reader.object(id)
-      try writer.add(kind, content, id: id)
-      bytes += content.count
-      reporter.report(.sending, index + 1, objects.count, bytes)
-    }
+    let bytes = try writer.add(objects, from: reader, reporter: reporter)
     let sent = try writer.finishStream()
     reporter.report(.sending, objects.count, objects.count, bytes, force: true)
     return sent
