@@ -19,7 +19,7 @@ final class CSVRowProducer {
     _ rows: [CSVDatasetSource.Row], encoder: CSVLineEncoder, filter: CSVRowFilter,
     emit: ([UInt8], Int) throws -> Void
   ) throws {
-    try forEachSlice(count: rows.count) { range, reader in
+    try work.forEachSlice(count: rows.count) { range, reader in
       var bytes: [UInt8] = []
       bytes.reserveCapacity(range.count * 256)
       var count = 0
@@ -39,7 +39,7 @@ final class CSVRowProducer {
   /// NimbusImage's computed property paths over the values of `rows`, in row order.
   func leafPaths(_ rows: [CSVDatasetSource.Row]) throws -> LeafPathCollector {
     let total = LeafPathCollector()
-    try forEachSlice(count: rows.count) { range, reader in
+    try work.forEachSlice(count: rows.count) { range, reader in
       let collector = LeafPathCollector()
       for index in range {
         guard let blob = rows[index].values else { continue }
@@ -63,7 +63,7 @@ final class CSVRowProducer {
     let spool = try CSVSpool()
     let total = LeafPathCollector()
     var count = 0
-    try forEachSlice(count: rows.count) { range, reader in
+    try work.forEachSlice(count: rows.count) { range, reader in
       let collector = LeafPathCollector()
       var records: [UInt8] = []
       records.reserveCapacity(range.count * 256)
@@ -111,7 +111,7 @@ final class CSVRowProducer {
     _ spool: CSVSpool, encoder: CSVLineEncoder, emit: ([UInt8]) throws -> Void
   ) throws {
     while let (bytes, records) = try spool.nextRecords() {
-      try forEachSlice(count: records.count) { range, _ in
+      try work.forEachSlice(count: records.count) { range, _ in
         var lines: [UInt8] = []
         lines.reserveCapacity(range.count * 256)
         for (fixed, values) in records[range] {
@@ -143,13 +143,6 @@ final class CSVRowProducer {
         try emit(output.bytes)
       }
     }
-  }
-
-  private func forEachSlice<Output: Sendable>(
-    count: Int, work body: @Sendable (Range<Int>, ObjectReader) throws -> Output,
-    merge: (Output) throws -> Void
-  ) throws {
-    try work.forEachSlice(count: count, work: body, merge: merge)
   }
 }
 
