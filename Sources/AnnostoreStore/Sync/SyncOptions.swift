@@ -57,19 +57,16 @@ public struct SyncOptions {
     let sshKey = try sshKey ?? repository?.configString(Self.sshKeyConfig)
     let knownHosts = try knownHosts ?? repository?.configString(Self.knownHostsConfig)
     let knownHostsFile = knownHosts.map(Self.expandingTilde)
-    let authoritiesPattern = "^http\\.sslcainfo$"
-    let configuredAuthorities =
-      try repository?.configEntries(matching: authoritiesPattern)
-      ?? Repository.userConfigEntries(matching: authoritiesPattern)
+    let authoritiesPattern =
+      "^" + Self.escapedForPattern(Self.certificateAuthoritiesConfig.lowercased()) + "$"
     let authorities =
-      environment[Self.certificateAuthoritiesVariable].flatMap { $0.isEmpty ? nil : $0 }
-      ?? configuredAuthorities.last?.value
+      try environment[Self.certificateAuthoritiesVariable].flatMap { $0.isEmpty ? nil : $0 }
+      ?? Self.gitConfig(authoritiesPattern, in: repository).last?.value
     return RemoteAccess(
       sshKeyPath: sshKey.map(Self.expandingTilde), sshUser: nil,
       httpUser: environment[Self.httpUserVariable].flatMap { $0.isEmpty ? nil : $0 },
       httpToken: environment[Self.httpTokenVariable].flatMap { $0.isEmpty ? nil : $0 },
-      credentialConfig: try repository?.configEntries(matching: Self.credentialHelperPattern)
-        ?? Repository.userConfigEntries(matching: Self.credentialHelperPattern),
+      credentialConfig: try Self.gitConfig(Self.credentialHelperPattern, in: repository),
       certificateAuthorities: authorities.map(Self.expandingTilde),
       knownHostsFiles: knownHostsFile.map { [$0] } ?? [], acceptNewHostKey: acceptNewHostKey,
       newHostKeyFile: knownHostsFile,
@@ -84,13 +81,20 @@ public struct SyncOptions {
   {
     let remotePattern = "^remote\\." + escapedForPattern(remote) + "\\.proxy$"
     let httpPattern = "^http\\.proxy$"
-    func entries(_ pattern: String) throws -> [ConfigEntry] {
-      try repository?.configEntries(matching: pattern)
-        ?? Repository.userConfigEntries(matching: pattern)
-    }
-    let configured = try entries(remotePattern).last?.value ?? entries(httpPattern).last?.value
+    let configured =
+      try gitConfig(remotePattern, in: repository).last?.value
+      ?? gitConfig(httpPattern, in: repository).last?.value
     return ProxyRule(configured: configured, environment: ProcessInfo.processInfo.environment)
       .proxy(for: url)
+  }
+
+  /// The entries of git's configuration whose names match `pattern`: the user's files,
+  /// then the repository's own (only the user's without a repository, e.g. for a clone).
+  private static func gitConfig(_ pattern: String, in repository: Repository?) throws
+    -> [ConfigEntry]
+  {
+    try repository?.configEntries(matching: pattern)
+      ?? Repository.userConfigEntries(matching: pattern)
   }
 
   /// `text` with the characters a regular expression gives a meaning escaped.
